@@ -11,7 +11,9 @@ import { CliError, EXIT, runCli } from './run-cli.ts';
 export function buildCli(argv: string[]) {
   return yargs(argv)
     .scriptName('infinitic')
-    .usage('$0 <command> [options]\n\nDevelop, configure and promote Infinitic workers written in TypeScript.')
+    .usage(
+      '$0 <command> [options]\n\nDevelop, configure and promote Infinitic workers written in TypeScript.',
+    )
     .command(commands)
     .option('verbose', { type: 'boolean', describe: 'Print stack traces of unexpected errors', global: true })
     .demandCommand(1, 'Name a command; see the list above.')
