@@ -5,9 +5,10 @@ import { GenericContainer, Wait } from 'testcontainers';
 import { requireService, services, TEST_LABEL, uniqueName, waitFor } from '../support/services.ts';
 
 const docker = new Docker();
+const dockerAddress = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
 
 test('Docker engine via dockerode: create a labelled container from a local image, wait healthy, read logs, remove by label', async () => {
-  await requireService('Docker engine', '/var/run/docker.sock', () => docker.ping());
+  await requireService('Docker engine', dockerAddress, () => docker.ping());
   await requireService(`image ${services.images.redis}`, 'the local Docker engine', () =>
     docker.getImage(services.images.redis).inspect(),
   );
@@ -55,7 +56,7 @@ test('Docker engine via dockerode: create a labelled container from a local imag
 });
 
 test('testcontainers GenericContainer starts a local image and reports a mapped port', async () => {
-  await requireService('Docker engine', '/var/run/docker.sock', () => docker.ping());
+  await requireService('Docker engine', dockerAddress, () => docker.ping());
   const container = await new GenericContainer(services.images.redis)
     .withLabels({ ...TEST_LABEL })
     .withExposedPorts(6379)
