@@ -36,12 +36,15 @@ export function reportError(error: unknown, verbose = process.argv.includes('--v
 
 /** Runs a CLI main function and exits with the right code, never with an unhandled rejection. */
 export function runCli(main: () => Promise<unknown>): void {
-  main().then(
-    () => {
-      process.exitCode ??= 0;
-    },
-    (error: unknown) => {
-      process.exitCode = reportError(error);
-    },
-  );
+  // Promise.resolve().then: an error thrown synchronously by main (or a yargs handler) is caught too
+  Promise.resolve()
+    .then(main)
+    .then(
+      () => {
+        process.exitCode ??= 0;
+      },
+      (error: unknown) => {
+        process.exitCode = reportError(error);
+      },
+    );
 }

@@ -25,6 +25,13 @@ export interface KeyValueStorage {
   getWithVersion(key: string): Promise<Versioned>;
   put(key: string, value: Uint8Array | undefined): Promise<void>;
   putWithVersion(key: string, value: Uint8Array | undefined, expectedVersion: number): Promise<boolean>;
+  /**
+   * Keys that start with `prefix` (plain text, no wildcards), at most `limit` (default 1000), in no
+   * particular order. For inspection tools (listing workflows), not for the engine's hot path:
+   * Redis walks the keyspace with SCAN. Optional so external wrappers need not forward it; every
+   * built-in backend and wrapper implements it.
+   */
+  scan?(prefix: string, limit?: number): Promise<string[]>;
 }
 
 export interface KeySetStorage {

@@ -16,6 +16,12 @@
  *   consumer at a time and are handled one after another, in publish order (per key).
  * - `deliverAfterMs` delays delivery (timers, retry back-off); precision is the broker's tick.
  * - `ready()` is true while every subscription opened with `subscribe` has a live consumer.
+ * - Closing: from `close()` on, `ready()` is false and `subscribe` is refused; handlers still
+ *   running may `send` until they finish or the grace ends; after that `send` is refused
+ *   (INF_TRANSPORT_CLOSED).
+ * - Dead letters are kept under the subscription `${subscription}-dlq` of the dead-letter topic.
+ * - On Pulsar, a nacked message of a Key_Shared key may be overtaken by later messages of that key
+ *   (broker behaviour); the in-memory transport holds the key until the redelivery.
  */
 
 export type SubscriptionType = 'Shared' | 'Key_Shared' | 'Exclusive' | 'Failover';
@@ -51,7 +57,7 @@ export interface SubscriptionOptions {
   type: SubscriptionType;
   /** Handler calls in flight at once for this subscription (Key_Shared: still one at a time per key). Default 1. */
   concurrency?: number;
-  /** Redeliveries before the message goes to the dead-letter topic. Default 3. */
+  /** Redeliveries before the message goes to the dead-letter topic. Default 3; 0 = no DLQ, redeliver forever. */
   maxRedeliverCount?: number;
   /** Delay before a rejected message is redelivered. Default 1000 ms. */
   negativeAckRedeliveryDelayMs?: number;

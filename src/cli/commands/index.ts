@@ -1,5 +1,9 @@
 /** Every top-level verb of `infinitic`, one module each. Add new verbs here. */
 import type { CommandModule } from 'yargs';
+import { configCommand } from './config.ts';
+import { devCommand } from './dev.ts';
+import { doctorCommand } from './doctor.ts';
+import { promoteCommand } from './promote.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [configCommand, devCommand, promoteCommand, doctorCommand];

@@ -1,0 +1,324 @@
+/**
+ * Runs one service's tasks: consumes its executor topic (Shared, `concurrency` handlers at once),
+ * runs each attempt in a task context with a per-attempt timeout, then either re-publishes a
+ * retry (delayed by the retry policy) or records the outcome in storage and publishes it to the
+ * caller's `replyTo`. The message is acknowledged only after that, so a worker dying mid-task
+ * loses nothing: the broker redelivers it. An outcome already recorded (a duplicate delivery, a
+ * second retry chain) is re-published instead of running the task again.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { decodeJson, encodeJson } from '../codec/json-codec.ts';
+import { InfiniticError } from '../errors.ts';
+import type { WorkerMetrics } from '../observability/worker-metrics.ts';
+import type { Storage } from '../storage/storage.ts';
+import { subscriptionFor, topics } from '../transport/topics.ts';
+import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import { TaskNotFoundError, TimeoutError, toTaskFailure } from './errors.ts';
+import {
+  decodeMessage,
+  type ExecuteTaskMessage,
+  encodeMessage,
+  type TaskOutcomeMessage,
+  type TaskOutcomeRecord,
+  taskOutcomeKey,
+} from './messages.ts';
+import { noRetry, type RetryPolicy } from './retry-policy.ts';
+import { runInTaskContext, type TaskContext } from './task-context.ts';
+import { taskNames } from './task-names.ts';
+
+export interface TaskExecutorOptions {
+  workerName: string;
+  serviceName: string;
+  /** The service implementation: each method is a task, called with `this` = the object. */
+  implementation: object;
+  transport: Transport;
+  storage: Storage;
+  logger: Logger;
+  metrics?: WorkerMetrics;
+  /** Attempts running at once in this process. Default 1. */
+  concurrency?: number;
+  /** Per-attempt timeout; none by default. */
+  timeoutSeconds?: number;
+  retryPolicy?: RetryPolicy;
+  /** Broker redeliveries of a message whose handling keeps failing before it is dead-lettered. */
+  maxRedeliverCount?: number;
+  negativeAckRedeliveryDelayMs?: number;
+}
+
+/** Reason given to signals aborted when shutdown outlasts its grace period. */
+class ShutdownAbort extends InfiniticError {
+  constructor() {
+    super('INF_WORKER_SHUTDOWN', 'worker shut down before the task finished; the message is released');
+  }
+}
+
+export class TaskExecutor {
+  readonly serviceName: string;
+  readonly topic: string;
+  readonly subscription: string;
+  #options: TaskExecutorOptions;
+  #tasks: Set<string>;
+  #policy: RetryPolicy;
+  #sub: Subscription | undefined;
+  #inFlight = new Set<AbortController>();
+
+  constructor(options: TaskExecutorOptions) {
+    this.#options = options;
+    this.serviceName = options.serviceName;
+    this.topic = topics.taskExecutor(options.serviceName);
+    this.subscription = subscriptionFor(this.topic);
+    this.#tasks = new Set(taskNames(options.implementation));
+    this.#policy = options.retryPolicy ?? noRetry;
+    const { concurrency, timeoutSeconds } = options;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+      throw new InfiniticError(
+        'INF_WORKER_OPTIONS',
+        `service ${this.serviceName}: concurrency must be an integer >= 1, but was ${concurrency}`,
+      );
+    }
+    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
+      throw new InfiniticError(
+        'INF_WORKER_OPTIONS',
+        `service ${this.serviceName}: timeoutSeconds must be > 0, but was ${timeoutSeconds}`,
+      );
+    }
+  }
+
+  /** Creates the subscription if missing and starts consuming. */
+  async start(): Promise<void> {
+    const { transport } = this.#options;
+    await transport.ensureSubscription(this.topic, this.subscription);
+    this.#sub = await transport.subscribe(
+      {
+        topic: this.topic,
+        subscription: this.subscription,
+        type: 'Shared',
+        concurrency: this.#options.concurrency ?? 1,
+        consumerName: this.#options.workerName,
+        ...(this.#options.maxRedeliverCount !== undefined
+          ? { maxRedeliverCount: this.#options.maxRedeliverCount }
+          : {}),
+        ...(this.#options.negativeAckRedeliveryDelayMs !== undefined
+          ? { negativeAckRedeliveryDelayMs: this.#options.negativeAckRedeliveryDelayMs }
+          : {}),
+      },
+      (message) => this.#handle(message),
+    );
+  }
+
+  /** Stops receiving; in-flight attempts get `graceMs` to finish, then are aborted and released unacked. */
+  async close(graceMs = 0): Promise<void> {
+    const sub = this.#sub;
+    this.#sub = undefined;
+    if (!sub) return;
+    const timer = setTimeout(() => {
+      for (const controller of this.#inFlight) controller.abort(new ShutdownAbort());
+    }, graceMs);
+    try {
+      await sub.close(graceMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #handle(received: ReceivedMessage): Promise<void> {
+    const message = decodeMessage(received.payload);
+    if (message.type !== 'executeTask') {
+      throw new InfiniticError('INF_CODEC', `unexpected ${message.type} message on ${this.topic}`);
+    }
+    try {
+      // Duplicates (broker redelivery, retry chains, re-dispatch of a caller-chosen id) answer
+      // with the recorded outcome instead of running again.
+      const maybeDuplicate = !message.freshId || received.redeliveryCount > 0 || message.retryIndex > 0;
+      const recorded = maybeDuplicate ? await this.#readOutcome(message.taskId) : undefined;
+      if (recorded) {
+        this.#options.logger.debug(
+          { taskId: message.taskId },
+          'task already has an outcome: re-publishing it',
+        );
+        await this.#publish(message, recorded);
+        return;
+      }
+      await this.#execute(message, !maybeDuplicate);
+    } catch (error) {
+      // Last delivery before the dead-letter topic: tell the caller instead of leaving it waiting
+      // (Infinitic does the same before DLQ-ing an ExecuteTask).
+      const last = received.redeliveryCount >= (this.#options.maxRedeliverCount ?? 3);
+      if (last && !(error instanceof ShutdownAbort)) await this.#deadLettered(message, error);
+      throw error;
+    }
+  }
+
+  async #deadLettered(message: ExecuteTaskMessage, error: unknown): Promise<void> {
+    const failure = toTaskFailure(error, message.retryIndex, this.#options.workerName);
+    const outcome: TaskOutcomeRecord = {
+      status: 'failed',
+      failure: { ...failure, message: `dead-lettered after repeated handling failures: ${failure.message}` },
+      completedAt: Date.now(),
+    };
+    try {
+      await this.#publish(message, outcome);
+      this.#options.logger.error({ err: error, taskId: message.taskId }, 'task message dead-lettered');
+    } catch {
+      // the transport is failing too: the dead-letter topic keeps the message
+    }
+  }
+
+  async #execute(message: ExecuteTaskMessage, fresh: boolean): Promise<void> {
+    const { logger, metrics, workerName } = this.#options;
+    const labels = { service: this.serviceName, task: message.taskName };
+    const controller = new AbortController();
+    const meta = { ...message.meta };
+    const context: TaskContext = {
+      taskId: message.taskId,
+      serviceName: message.serviceName,
+      taskName: message.taskName,
+      retryIndex: message.retryIndex,
+      workerName,
+      meta,
+      signal: controller.signal,
+      ...(message.workflowId !== undefined ? { workflowId: message.workflowId } : {}),
+      ...(message.workflowName !== undefined ? { workflowName: message.workflowName } : {}),
+    };
+    this.#inFlight.add(controller);
+    metrics?.inFlight.inc({ service: this.serviceName });
+    const endTimer = metrics?.duration.startTimer(labels);
+    let completed: TaskOutcomeRecord | undefined;
+    let recordBytes: Uint8Array | undefined;
+    let error: unknown;
+    let failed = false;
+    try {
+      const result = await runInTaskContext(context, () => this.#attempt(message, controller));
+      completed = { status: 'completed', result, retryIndex: message.retryIndex, completedAt: Date.now() };
+      recordBytes = encodeJson(completed); // a result that cannot travel fails the attempt, not the message
+    } catch (caught) {
+      failed = true;
+      error = caught;
+    } finally {
+      this.#inFlight.delete(controller);
+      metrics?.inFlight.dec({ service: this.serviceName });
+      endTimer?.({ outcome: failed ? 'failure' : 'success' });
+    }
+    if (completed && recordBytes) {
+      metrics?.successes.inc(labels);
+      await this.#finish(message, completed, fresh, recordBytes);
+      runInTaskContext(context, () => logger.debug('task completed'));
+      return;
+    }
+    // Shutdown outlasted the grace period: release the message unacked, report nothing.
+    if (controller.signal.reason instanceof ShutdownAbort) throw controller.signal.reason;
+    const failure = toTaskFailure(error, message.retryIndex, workerName);
+    const seconds = this.#policy.secondsBeforeRetry(message.retryIndex, error);
+    if (seconds !== undefined) {
+      metrics?.retries.inc(labels);
+      const retry: ExecuteTaskMessage = {
+        ...message,
+        messageId: randomUUID(),
+        retryIndex: message.retryIndex + 1,
+        meta,
+        lastError: { ...failure, secondsBeforeRetry: seconds },
+      };
+      await this.#options.transport.send(this.topic, {
+        payload: encodeMessage(retry),
+        deliverAfterMs: Math.max(0, Math.round(seconds * 1000)),
+      });
+      runInTaskContext(context, () =>
+        logger.warn({ err: error, secondsBeforeRetry: seconds }, 'task attempt failed: retry scheduled'),
+      );
+      return;
+    }
+    metrics?.failures.inc(labels);
+    await this.#finish(message, { status: 'failed', failure, completedAt: Date.now() }, fresh);
+    runInTaskContext(context, () => logger.error({ err: error }, 'task failed'));
+  }
+
+  /** Runs the task method, racing it against the per-attempt timeout. */
+  async #attempt(message: ExecuteTaskMessage, controller: AbortController): Promise<unknown> {
+    if (!this.#tasks.has(message.taskName)) {
+      throw new TaskNotFoundError(
+        `service ${this.serviceName} has no task ${JSON.stringify(message.taskName)} (tasks: ${[...this.#tasks].join(', ') || 'none'})`,
+      );
+    }
+    const impl = this.#options.implementation as Record<string, (...args: unknown[]) => unknown>;
+    const running = Promise.resolve().then(() => impl[message.taskName]?.apply(impl, message.args));
+    const { timeoutSeconds } = this.#options;
+    const aborted = new Promise<never>((_, reject) => {
+      const onAbort = () => reject(controller.signal.reason);
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+      running.finally(() => controller.signal.removeEventListener('abort', onAbort)).catch(() => {});
+    });
+    const timer =
+      timeoutSeconds === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              controller.abort(
+                new TimeoutError(
+                  `task ${this.serviceName}.${message.taskName} timed out after ${timeoutSeconds} s`,
+                ),
+              ),
+            timeoutSeconds * 1000,
+          );
+    try {
+      return await Promise.race([running, aborted]);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Records the outcome (first writer wins), then publishes the recorded one. A fresh task (first
+   * delivery of a first attempt with a dispatcher-generated id) cannot race a duplicate, so its
+   * record and reply go out together, saving one storage round trip on the critical path; the
+   * message is still acked only after both. Should the write fail, the redelivered message finds
+   * no record and runs again, and the caller, already answered, ignores the second reply.
+   */
+  async #finish(
+    message: ExecuteTaskMessage,
+    outcome: TaskOutcomeRecord,
+    fresh: boolean,
+    bytes: Uint8Array = encodeJson(outcome),
+  ): Promise<void> {
+    const key = taskOutcomeKey(message.taskId);
+    const { keyValue } = this.#options.storage;
+    if (fresh) {
+      const [written] = await Promise.all([
+        keyValue.putWithVersion(key, bytes, 0),
+        this.#publish(message, outcome),
+      ]);
+      if (!written)
+        this.#options.logger.warn({ taskId: message.taskId }, 'a fresh task already had an outcome');
+      return;
+    }
+    const written = await keyValue.putWithVersion(key, bytes, 0);
+    const recorded = written ? outcome : ((await this.#readOutcome(message.taskId)) ?? outcome);
+    await this.#publish(message, recorded);
+  }
+
+  async #readOutcome(taskId: string): Promise<TaskOutcomeRecord | undefined> {
+    const bytes = await this.#options.storage.keyValue.get(taskOutcomeKey(taskId));
+    return bytes ? decodeJson<TaskOutcomeRecord>(bytes) : undefined;
+  }
+
+  async #publish(message: ExecuteTaskMessage, outcome: TaskOutcomeRecord): Promise<void> {
+    if (!message.replyTo) return;
+    const base = {
+      messageId: randomUUID(),
+      taskId: message.taskId,
+      serviceName: message.serviceName,
+      taskName: message.taskName,
+      emitterName: this.#options.workerName,
+      ...(message.workflowId !== undefined ? { workflowId: message.workflowId } : {}),
+      ...(message.workflowName !== undefined ? { workflowName: message.workflowName } : {}),
+    };
+    const reply: TaskOutcomeMessage =
+      outcome.status === 'completed'
+        ? { ...base, type: 'taskCompleted', result: outcome.result, retryIndex: outcome.retryIndex }
+        : { ...base, type: 'taskFailed', failure: outcome.failure };
+    await this.#options.transport.send(message.replyTo.topic, {
+      payload: encodeMessage(reply),
+      ...(message.replyTo.key !== undefined ? { key: message.replyTo.key } : {}),
+    });
+  }
+}

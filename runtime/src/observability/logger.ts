@@ -1,0 +1,52 @@
+/**
+ * JSON logs (pino) that carry the running task's identity: every line logged inside a task
+ * attempt gets taskId, taskName, serviceName, workflowId and workflowName from the
+ * AsyncLocalStorage task context, without passing a child logger around.
+ */
+
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
+import { pino } from 'pino';
+import { currentTaskContext } from '../engine/task-context.ts';
+
+export type { Logger } from 'pino';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** pino mixin adding the current task context's ids; use it if you bring your own pino logger. */
+export function taskLogMixin(): Record<string, string | number> {
+  const context = currentTaskContext();
+  if (!context) return {};
+  return {
+    taskId: context.taskId,
+    taskName: context.taskName,
+    serviceName: context.serviceName,
+    retryIndex: context.retryIndex,
+    ...(context.workflowId ? { workflowId: context.workflowId } : {}),
+    ...(context.workflowName ? { workflowName: context.workflowName } : {}),
+  };
+}
+
+export interface CreateLoggerOptions {
+  /** Logged as `name` on every line (the worker or client name). */
+  name?: string;
+  /** Default 'info' (or env LOG_LEVEL). */
+  level?: LogLevel;
+  /** Default stdout. */
+  destination?: DestinationStream;
+}
+
+/**
+ * A pino logger writing one JSON object per line, with the task context mixed in.
+ * @example
+ * const log = createLogger({ name: 'orders-worker', level: 'debug' });
+ * log.info('started'); // {"level":30,"name":"orders-worker","msg":"started",...}
+ */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
+  const config: LoggerOptions = {
+    level: options.level ?? envLevel ?? 'info',
+    mixin: taskLogMixin,
+    ...(options.name ? { name: options.name } : {}),
+  };
+  return options.destination ? pino(config, options.destination) : pino(config);
+}

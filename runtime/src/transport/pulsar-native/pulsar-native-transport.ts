@@ -1,0 +1,203 @@
+/**
+ * The transport over the official native client `pulsar-client` (binary protocol). It is an
+ * optional peer dependency, loaded only by `createPulsarNativeTransport` with a dynamic import;
+ * provisioning and earliest-position subscriptions go through the same admin REST client as the
+ * WebSocket transport, so both behave alike.
+ */
+import { InfiniticError } from '../../errors.ts';
+import { fullTopic, type PulsarWsTransportOptions, WS_DEFAULTS } from '../pulsar-ws/options.ts';
+import { provisionNamespace } from '../pulsar-ws/provision.ts';
+import { PulsarAdmin } from '../pulsar-ws/pulsar-admin.ts';
+import { deadLetterSubscription } from '../topics.ts';
+import type {
+  MessageHandler,
+  OutgoingMessage,
+  Subscription,
+  SubscriptionOptions,
+  Transport,
+} from '../transport.ts';
+import { validateSubscription } from '../validate-subscription.ts';
+import { NativeSubscription } from './native-subscription.ts';
+import type { NativeProducer, PulsarClient, PulsarClientModule } from './pulsar-client-types.ts';
+
+export interface PulsarNativeTransportOptions
+  extends Omit<PulsarWsTransportOptions, 'keepAliveIntervalMs' | 'reconnect' | 'connectTimeoutMs'> {
+  /** Binary protocol address, `pulsar://host:6650` or `pulsar+ssl://host:6651`. */
+  brokerServiceUrl: string;
+  ioThreads?: number;
+}
+
+const INSTALL_HINT =
+  'pulsar-client is not installed: npm install pulsar-client (its install step downloads a native binary ' +
+  'from archive.apache.org; offline, set npm_config_pulsar_binary_host_mirror), or use the pulsar-ws transport';
+
+/** Loads `pulsar-client` and builds the transport; INF_TRANSPORT_UNAVAILABLE when the package is missing. */
+export async function createPulsarNativeTransport(
+  options: PulsarNativeTransportOptions,
+  load: () => Promise<unknown> = () => import(/* optional peer */ 'pulsar-client' as string),
+): Promise<PulsarNativeTransport> {
+  let loaded: unknown;
+  try {
+    loaded = await load();
+  } catch (error) {
+    throw new InfiniticError('INF_TRANSPORT_UNAVAILABLE', INSTALL_HINT, { cause: error });
+  }
+  const mod = ((loaded as { default?: unknown }).default ?? loaded) as PulsarClientModule;
+  if (typeof mod?.Client !== 'function') {
+    throw new InfiniticError(
+      'INF_TRANSPORT_UNAVAILABLE',
+      `pulsar-client loaded but has no Client: ${INSTALL_HINT}`,
+    );
+  }
+  return new PulsarNativeTransport(options, mod);
+}
+
+const NATIVE_TYPE = {
+  Shared: 'Shared',
+  Key_Shared: 'KeyShared',
+  Exclusive: 'Exclusive',
+  Failover: 'Failover',
+} as const;
+
+export class PulsarNativeTransport implements Transport {
+  readonly kind = 'pulsar-native';
+  readonly admin: PulsarAdmin;
+  readonly options: Readonly<PulsarNativeTransportOptions>;
+  readonly #client: PulsarClient;
+  readonly #producers = new Map<string, Promise<NativeProducer>>();
+  readonly #subscriptions = new Set<NativeSubscription>();
+  readonly #ensured = new Map<string, Promise<void>>();
+  #provisioned: Promise<void> | undefined;
+  /** Set when close() starts: no new subscription; sends still work while handlers drain. */
+  #closing: Promise<void> | undefined;
+  /** Set once consumers are drained: sends refused. */
+  #closed = false;
+
+  constructor(options: PulsarNativeTransportOptions, mod: PulsarClientModule) {
+    this.options = Object.freeze({ ...options });
+    this.admin = new PulsarAdmin(options);
+    const tls = options.tls ?? {};
+    this.#client = new mod.Client({
+      serviceUrl: options.brokerServiceUrl,
+      ...(options.token ? { authentication: new mod.AuthenticationToken({ token: options.token }) } : {}),
+      ...(options.ioThreads ? { ioThreads: options.ioThreads } : {}),
+      ...(tls.trustCertsFilePath ? { tlsTrustCertsFilePath: tls.trustCertsFilePath } : {}),
+      ...(tls.certFilePath ? { tlsCertificateFilePath: tls.certFilePath } : {}),
+      ...(tls.keyFilePath ? { tlsPrivateKeyFilePath: tls.keyFilePath } : {}),
+      ...(tls.validateHostname !== undefined ? { tlsValidateHostname: tls.validateHostname } : {}),
+      ...(tls.allowInsecureConnection ? { tlsAllowInsecureConnection: true } : {}),
+    });
+  }
+
+  async ensureSubscription(topic: string, subscription: string): Promise<void> {
+    this.#assertOpen();
+    const id = `${topic}\u0000${subscription}`;
+    let ensured = this.#ensured.get(id);
+    if (!ensured) {
+      const { tenant, namespace } = this.options;
+      this.#provisioned ??= provisionNamespace(this.admin, this.options);
+      ensured = this.#provisioned
+        .then(() => this.admin.createTopic(tenant, namespace, topic))
+        .then(() => this.admin.createSubscription(tenant, namespace, topic, subscription));
+      this.#ensured.set(id, ensured);
+      ensured.catch(() => this.#ensured.delete(id));
+    }
+    return ensured;
+  }
+
+  async send(topic: string, message: OutgoingMessage): Promise<void> {
+    this.#assertOpen(true);
+    let producer = this.#producers.get(topic);
+    if (!producer) {
+      this.#provisioned ??= provisionNamespace(this.admin, this.options);
+      producer = this.#provisioned.then(() =>
+        this.#client.createProducer({
+          topic: fullTopic(this.options, topic),
+          sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,
+          blockIfQueueFull: true,
+          // One key per batch would break Key_Shared routing; keep messages apart.
+          batchingEnabled: false,
+        }),
+      );
+      this.#producers.set(topic, producer);
+      producer.catch(() => this.#producers.delete(topic));
+    }
+    await (await producer).send({
+      data: Buffer.from(message.payload),
+      ...(message.properties ? { properties: message.properties } : {}),
+      ...(message.key !== undefined ? { partitionKey: message.key, orderingKey: message.key } : {}),
+      ...(message.deliverAfterMs ? { deliverAfter: message.deliverAfterMs } : {}),
+    });
+  }
+
+  async subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
+    this.#assertOpen();
+    validateSubscription(options);
+    const concurrency = options.concurrency ?? 1;
+    const defaults = this.options.consumer ?? {};
+    const maxRedeliverCount =
+      options.maxRedeliverCount ?? defaults.maxRedeliverCount ?? WS_DEFAULTS.maxRedeliverCount;
+    const nackDelay =
+      options.negativeAckRedeliveryDelayMs ??
+      defaults.negativeAckRedeliveryDelayMs ??
+      WS_DEFAULTS.negativeAckRedeliveryDelayMs;
+    const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}-${options.subscription}-DLQ`;
+    await this.ensureSubscription(options.topic, options.subscription);
+    if (maxRedeliverCount > 0)
+      await this.ensureSubscription(deadLetterTopic, deadLetterSubscription(options.subscription));
+    const consumer = await this.#client.subscribe({
+      topic: fullTopic(this.options, options.topic),
+      subscription: options.subscription,
+      subscriptionType: NATIVE_TYPE[options.type],
+      subscriptionInitialPosition: 'Earliest',
+      receiverQueueSize: Math.min(
+        WS_DEFAULTS.maxReceiverQueueSize,
+        defaults.receiverQueueSize ?? concurrency + 10,
+      ),
+      consumerName: options.consumerName ?? this.options.clientName ?? WS_DEFAULTS.clientName,
+      ackTimeoutMs: 0,
+      nAckRedeliverTimeoutMs: nackDelay,
+      ...(maxRedeliverCount > 0
+        ? {
+            deadLetterPolicy: {
+              deadLetterTopic: fullTopic(this.options, deadLetterTopic),
+              maxRedeliverCount,
+            },
+          }
+        : {}),
+    });
+    const subscription = new NativeSubscription(
+      Object.freeze({ ...options, concurrency, maxRedeliverCount, negativeAckRedeliveryDelayMs: nackDelay }),
+      consumer,
+      handler,
+      () => this.#subscriptions.delete(subscription),
+    );
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  ready(): boolean {
+    if (this.#closing) return false;
+    for (const s of this.#subscriptions) if (!s.connected) return false;
+    return true;
+  }
+
+  close(graceMs = 0): Promise<void> {
+    this.#closing ??= this.#close(graceMs);
+    return this.#closing;
+  }
+
+  async #close(graceMs: number): Promise<void> {
+    await Promise.all([...this.#subscriptions].map((s) => s.close(graceMs)));
+    this.#closed = true;
+    await Promise.all(
+      [...this.#producers.values()].map((p) => p.then((producer) => producer.close()).catch(() => {})),
+    );
+    await this.#client.close();
+  }
+
+  #assertOpen(sending = false): void {
+    if (sending ? this.#closed : this.#closing)
+      throw new InfiniticError('INF_TRANSPORT_CLOSED', 'the native Pulsar transport is closed');
+  }
+}

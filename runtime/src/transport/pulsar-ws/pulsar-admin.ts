@@ -1,0 +1,225 @@
+/**
+ * A small client of Pulsar's admin REST API (`/admin/v2`): what the transport provisions
+ * (tenant, namespace, topics, earliest-position subscriptions) and what dev tooling reads
+ * (topic stats with backlog and consumers). `infinitic dev status` reuses it.
+ */
+
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InfiniticError } from '../../errors.ts';
+import { authHeaders, httpBase, type PulsarConnectionOptions, tlsSettings } from './options.ts';
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface SubscriptionStats {
+  type?: string;
+  msgBacklog: number;
+  unackedMessages?: number;
+  msgRateRedeliver?: number;
+  consumers: Array<{ consumerName?: string; availablePermits?: number; unackedMessages?: number }>;
+}
+
+export interface TopicStats {
+  msgRateIn: number;
+  msgRateOut: number;
+  msgInCounter?: number;
+  backlogSize?: number;
+  storageSize?: number;
+  publishers: Array<{ producerName?: string }>;
+  subscriptions: Record<string, SubscriptionStats>;
+}
+
+const OK_IF_EXISTS = [409];
+
+export class PulsarAdmin {
+  readonly #base: URL;
+  readonly #headers: Record<string, string>;
+  readonly #tls: ReturnType<typeof tlsSettings>;
+  readonly #timeoutMs: number;
+
+  constructor(options: PulsarConnectionOptions & { timeoutMs?: number }) {
+    this.#base = httpBase(options);
+    this.#headers = authHeaders(options);
+    this.#tls = tlsSettings(options.tls);
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Raw request under `/admin/v2`; resolves with any status, rejects only when the broker is unreachable. */
+  request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
+    const url = new URL(`${this.#base.pathname.replace(/\/+$/, '')}/admin/v2${path}`, this.#base.origin);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(
+        url,
+        {
+          method,
+          headers: {
+            ...this.#headers,
+            accept: 'application/json',
+            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          timeout: this.#timeoutMs,
+          ...this.#tls,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {}
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
+      req.on('error', (error) =>
+        reject(
+          new InfiniticError(
+            'INF_PULSAR_ADMIN',
+            `cannot reach Pulsar admin at ${this.#base.origin} (${method} ${path}): ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      );
+      req.end(payload);
+    });
+  }
+
+  /** Like `request`, but a status outside 2xx (and `accept`) is an error naming the call and the broker's reason. */
+  async call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<AdminResponse> {
+    const res = await this.request(method, path, body);
+    if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
+    const reason =
+      typeof res.body === 'object' && res.body && 'reason' in res.body
+        ? String((res.body as { reason: unknown }).reason)
+        : String(res.body ?? '');
+    const hint =
+      res.status === 401 || res.status === 403 ? ' (check transport.pulsar authentication and roles)' : '';
+    throw new InfiniticError(
+      'INF_PULSAR_ADMIN',
+      `Pulsar admin ${method} /admin/v2${path} failed with ${res.status}${reason ? `: ${reason}` : ''}${hint}`,
+    );
+  }
+
+  async clusters(): Promise<string[]> {
+    return (await this.call('GET', '/clusters')).body as string[];
+  }
+
+  async tenantExists(tenant: string): Promise<boolean> {
+    return (await this.request('GET', `/tenants/${enc(tenant)}`)).status === 200;
+  }
+
+  async namespaceExists(tenant: string, namespace: string): Promise<boolean> {
+    return (await this.request('GET', `/namespaces/${enc(tenant)}/${enc(namespace)}`)).status === 200;
+  }
+
+  /** Creates the tenant if missing; allowed clusters default to every cluster of the broker. */
+  async createTenant(tenant: string, opts: { allowedClusters?: string[]; adminRoles?: string[] } = {}) {
+    const allowedClusters = opts.allowedClusters ?? (await this.clusters());
+    await this.call(
+      'PUT',
+      `/tenants/${enc(tenant)}`,
+      { allowedClusters, adminRoles: opts.adminRoles ?? [] },
+      OK_IF_EXISTS,
+    );
+  }
+
+  async createNamespace(
+    tenant: string,
+    namespace: string,
+    policies?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.call('PUT', `/namespaces/${enc(tenant)}/${enc(namespace)}`, policies, OK_IF_EXISTS);
+  }
+
+  async listTopics(tenant: string, namespace: string): Promise<string[]> {
+    return (await this.call('GET', `/persistent/${enc(tenant)}/${enc(namespace)}`)).body as string[];
+  }
+
+  /** Creates a non-partitioned persistent topic if missing. */
+  async createTopic(tenant: string, namespace: string, topic: string): Promise<void> {
+    await this.call('PUT', `/persistent/${path(tenant, namespace, topic)}`, undefined, OK_IF_EXISTS);
+  }
+
+  /** Creates a durable subscription at the earliest position if missing (so it sees every message kept). */
+  async createSubscription(tenant: string, namespace: string, topic: string, subscription: string) {
+    // Several workers starting at once race to create the same subscription: the losers may get
+    // 412 "Failed to fence subscription" while the winner's creation is in progress. Retry those.
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.call(
+        'PUT',
+        `/persistent/${path(tenant, namespace, topic)}/subscription/${enc(subscription)}`,
+        { ledgerId: -1, entryId: -1 },
+        attempt < 5 ? [...OK_IF_EXISTS, 412] : OK_IF_EXISTS,
+      );
+      if (res.status !== 412) return;
+      await sleep(50 * 2 ** attempt);
+    }
+  }
+
+  /** Stats with precise backlog; undefined when the topic does not exist. */
+  async topicStats(tenant: string, namespace: string, topic: string): Promise<TopicStats | undefined> {
+    const res = await this.call(
+      'GET',
+      `/persistent/${path(tenant, namespace, topic)}/stats?getPreciseBacklog=true`,
+      undefined,
+      [404],
+    );
+    return res.status === 404 ? undefined : (res.body as TopicStats);
+  }
+
+  /** One row per subscription of every topic in the namespace: the shape InMemoryTransport.stats() returns. */
+  async subscriptionsOverview(
+    tenant: string,
+    namespace: string,
+  ): Promise<Array<{ topic: string; subscription: string; backlog: number; consumers: number }>> {
+    const rows = [];
+    for (const full of await this.listTopics(tenant, namespace)) {
+      const topic = full.slice(full.lastIndexOf('/') + 1);
+      const stats = await this.topicStats(tenant, namespace, topic);
+      for (const [subscription, sub] of Object.entries(stats?.subscriptions ?? {})) {
+        rows.push({ topic, subscription, backlog: sub.msgBacklog, consumers: sub.consumers.length });
+      }
+    }
+    return rows.sort(
+      (a, b) => a.topic.localeCompare(b.topic) || a.subscription.localeCompare(b.subscription),
+    );
+  }
+
+  async deleteTopic(tenant: string, namespace: string, topic: string): Promise<void> {
+    await this.call('DELETE', `/persistent/${path(tenant, namespace, topic)}?force=true`, undefined, [404]);
+  }
+
+  /** Deletes every topic of the namespace, then the namespace (works without forceDeleteNamespaceAllowed). */
+  async deleteNamespace(tenant: string, namespace: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const listed = await this.request('GET', `/persistent/${enc(tenant)}/${enc(namespace)}`);
+      if (listed.status === 404) return;
+      for (const full of (listed.body as string[]) ?? []) {
+        await this.deleteTopic(tenant, namespace, full.slice(full.lastIndexOf('/') + 1));
+      }
+      const res = await this.request('DELETE', `/namespaces/${enc(tenant)}/${enc(namespace)}`);
+      if (res.status < 300 || res.status === 404) return;
+      // Topics re-created by a lingering producer or the DLQ: list and delete again, a few times.
+      if (attempt >= 4) await this.call('DELETE', `/namespaces/${enc(tenant)}/${enc(namespace)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async deleteTenant(tenant: string): Promise<void> {
+    await this.call('DELETE', `/tenants/${enc(tenant)}`, undefined, [404]);
+  }
+}
+
+const enc = encodeURIComponent;
+const path = (tenant: string, namespace: string, topic: string) =>
+  `${enc(tenant)}/${enc(namespace)}/${enc(topic)}`;

@@ -1,0 +1,151 @@
+/**
+ * One producer socket per topic, reused by every send. A send resolves on the broker receipt that
+ * carries its `context`; sends made while the socket is down are (re)sent when it reopens.
+ */
+import { InfiniticError } from '../../errors.ts';
+import type { OutgoingMessage } from '../transport.ts';
+import { WsConnection, type WsConnectionOptions } from './ws-connection.ts';
+
+interface PendingSend {
+  frame: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Receipt {
+  result?: string;
+  errorMsg?: string;
+  context?: string;
+  messageId?: string;
+}
+
+export type WsProducerOptions = Omit<WsConnectionOptions, 'onOpen' | 'onMessage' | 'onDown'> & {
+  topic: string;
+  sendTimeoutMs: number;
+  maxFrameBytes: number;
+};
+
+export class WsProducer {
+  readonly #topic: string;
+  readonly #sendTimeoutMs: number;
+  readonly #maxFrameBytes: number;
+  readonly #connection: WsConnection;
+  readonly #pending = new Map<string, PendingSend>();
+  readonly #started: Promise<void>;
+  #next = 0;
+
+  constructor(options: WsProducerOptions) {
+    this.#topic = options.topic;
+    this.#sendTimeoutMs = options.sendTimeoutMs;
+    this.#maxFrameBytes = options.maxFrameBytes;
+    this.#connection = new WsConnection({
+      ...options,
+      onOpen: () => {
+        // Receipts of frames sent on the dropped socket are lost: send them again (at-least-once).
+        for (const pending of this.#pending.values()) this.#connection.send(pending.frame);
+      },
+      onMessage: (data) => this.#onReceipt(data),
+      onDown: () => {},
+    });
+    this.#started = this.#connection.start();
+    this.#started.catch((error: Error) => {
+      for (const [context, pending] of this.#pending) this.#settle(context, pending, error);
+    });
+  }
+
+  /** Resolves when the socket first opened; rejects when it could not. */
+  get started(): Promise<void> {
+    return this.#started;
+  }
+
+  get connected(): boolean {
+    return this.#connection.connected;
+  }
+
+  send(message: OutgoingMessage): Promise<void> {
+    const context = (this.#next++).toString(36);
+    const frame = JSON.stringify({
+      payload: Buffer.from(
+        message.payload.buffer,
+        message.payload.byteOffset,
+        message.payload.byteLength,
+      ).toString('base64'),
+      ...(message.properties ? { properties: message.properties } : {}),
+      ...(message.key !== undefined ? { key: message.key } : {}),
+      ...(message.deliverAfterMs ? { deliverAfterMs: Math.max(0, Math.round(message.deliverAfterMs)) } : {}),
+      context,
+    });
+    if (frame.length > this.#maxFrameBytes) {
+      // The broker would close the socket on such a frame, and every resend would do it again.
+      return Promise.reject(
+        new InfiniticError(
+          'INF_TRANSPORT_MESSAGE_TOO_LARGE',
+          `message of ${message.payload.byteLength} bytes for Pulsar topic ${this.#topic} exceeds the WebSocket frame limit ` +
+            `(${frame.length} > ${this.#maxFrameBytes} bytes once base64-encoded; raise webSocketMaxTextFrameSize and maxFrameBytes, or store large data elsewhere)`,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const pending = this.#pending.get(context);
+        if (pending) {
+          this.#settle(
+            context,
+            pending,
+            new InfiniticError(
+              'INF_TRANSPORT_SEND_TIMEOUT',
+              `send to Pulsar topic ${this.#topic} got no broker receipt within ${this.#sendTimeoutMs} ms`,
+            ),
+          );
+        }
+      }, this.#sendTimeoutMs);
+      this.#pending.set(context, { frame, resolve, reject, timer });
+      this.#connection.send(frame);
+    });
+  }
+
+  /** Drops the socket abruptly; it reconnects and resends what has no receipt (tests). */
+  terminate(): void {
+    this.#connection.terminate();
+  }
+
+  async close(): Promise<void> {
+    const closed = new InfiniticError(
+      'INF_TRANSPORT_CLOSED',
+      `producer of ${this.#topic} closed before the receipt`,
+    );
+    for (const [context, pending] of this.#pending) this.#settle(context, pending, closed);
+    await this.#connection.close();
+  }
+
+  #settle(context: string, pending: PendingSend, error?: Error): void {
+    clearTimeout(pending.timer);
+    this.#pending.delete(context);
+    if (error) pending.reject(error);
+    else pending.resolve();
+  }
+
+  #onReceipt(data: string): void {
+    let receipt: Receipt;
+    try {
+      receipt = JSON.parse(data) as Receipt;
+    } catch {
+      return;
+    }
+    const pending = receipt.context === undefined ? undefined : this.#pending.get(receipt.context);
+    if (!pending) return;
+    if (receipt.result === 'ok') {
+      this.#settle(receipt.context!, pending);
+      return;
+    }
+    this.#settle(
+      receipt.context!,
+      pending,
+      new InfiniticError(
+        'INF_TRANSPORT_SEND',
+        `Pulsar refused a message on topic ${this.#topic}: ${receipt.result ?? 'no result'}${receipt.errorMsg ? ` (${receipt.errorMsg})` : ''}`,
+      ),
+    );
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The entry point of a worker container: a generated project's `src/worker.ts` is just
+ *
+ *   import { runWorkerMain } from '@infinitic/runtime';
+ *   import { HelloServiceImpl } from './services/hello-service.ts';
+ *   await runWorkerMain({ services: { HelloService: new HelloServiceImpl() } });
+ *
+ * It reads `--config a.yml,b.yml` (or env INFINITIC_CONFIG), optionally `--services A,B` (or env
+ * INFINITIC_SERVICES) to run only some services, starts the worker, and on SIGTERM/SIGINT shuts
+ * down gracefully and exits 0. A bad config or a failed start prints one line and exits 1.
+ */
+import { parseArgs } from 'node:util';
+import { InfiniticError } from '../errors.ts';
+import { InfiniticWorker } from './infinitic-worker.ts';
+
+export interface RunWorkerMainOptions {
+  /** Service name → implementation. */
+  services: Record<string, object>;
+  /** Workflow name → implementation; accepted now, run once workflows land in the runtime. */
+  workflows?: Record<string, unknown>;
+  /** Default process.argv.slice(2). */
+  argv?: string[];
+  /** Default process.env (also used for `${VAR}` interpolation in the config). */
+  env?: Record<string, string | undefined>;
+  /** Default process.exit. */
+  exit?: (code: number) => void;
+  /** Where the one-line startup error goes. Default process.stderr. */
+  stderr?: { write(text: string): unknown };
+}
+
+const USAGE = 'usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB]';
+
+function list(value: string | undefined): string[] | undefined {
+  const items = value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  // "title:" + one issue per line (ConfigError) → "title: issue; issue"
+  return lines.reduce(
+    (text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`),
+    '',
+  );
+}
+
+/** Starts a worker from the command line; resolves with the running worker (undefined after a startup error). */
+export async function runWorkerMain(options: RunWorkerMainOptions): Promise<InfiniticWorker | undefined> {
+  const env = options.env ?? process.env;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const stderr = options.stderr ?? process.stderr;
+  let worker: InfiniticWorker;
+  try {
+    const { values } = parseArgs({
+      args: options.argv ?? process.argv.slice(2),
+      options: { config: { type: 'string', short: 'c' }, services: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    const files = list(values.config ?? env.INFINITIC_CONFIG);
+    if (!files) {
+      throw new InfiniticError(
+        'INF_WORKER_CONFIG',
+        `no configuration: pass --config or set INFINITIC_CONFIG (${USAGE})`,
+      );
+    }
+    const only = list(values.services ?? env.INFINITIC_SERVICES);
+    worker = await InfiniticWorker.fromConfig(files, {
+      services: options.services,
+      env,
+      ...(only ? { only } : {}),
+    });
+    if (options.workflows && Object.keys(options.workflows).length > 0) {
+      worker.logger.warn(
+        { workflows: Object.keys(options.workflows) },
+        'workflows are not run by this runtime version yet',
+      );
+    }
+    await runWorker(worker, { exit });
+  } catch (error) {
+    stderr.write(`infinitic worker: ${oneLine(error)}\n`);
+    exit(1);
+    return undefined;
+  }
+  return worker;
+}
+
+/**
+ * Starts `worker` and installs the shutdown handlers: SIGTERM/SIGINT → graceful close → exit 0;
+ * a second signal exits 1 at once. For entry points that build their worker in code.
+ */
+export async function runWorker(
+  worker: InfiniticWorker,
+  options: { exit?: (code: number) => void } = {},
+): Promise<InfiniticWorker> {
+  installSignalHandlers(worker, options.exit ?? ((code: number) => process.exit(code)));
+  await worker.start();
+  return worker;
+}
+
+function installSignalHandlers(worker: InfiniticWorker, exit: (code: number) => void): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      worker.logger.warn({ signal }, 'second signal: exiting now');
+      exit(1);
+      return;
+    }
+    stopping = true;
+    worker.logger.info({ signal }, 'shutting down');
+    worker.close().then(
+      () => exit(0),
+      (error: unknown) => {
+        worker.logger.error({ err: error }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,305 @@
+/**
+ * The client side of workflows: start (await the result or dispatch), signal, cancel, retry the
+ * failed task, and read instances from storage. InfiniticClient delegates its workflow methods
+ * here; it can also be used on its own.
+ *
+ * Idempotent start: with a custom `id`, a start for an instance that runs (or ran, within the
+ * completion record's retention) creates nothing new, and an awaiting caller gets that
+ * instance's result. (Infinitic 0.18.4 registers such a second caller under an id that never
+ * exists, so its await fails with WorkflowUnknownException.)
+ *
+ * @example
+ * const workflows = new WorkflowClient({ transport, storage });
+ * const hello = workflows.workflow<HelloWorkflow>('HelloWorkflow', { id: `order-${orderId}` });
+ * console.log(await hello.greet('Ada'));                    // starts (or joins) and awaits
+ * const handle = await workflows.dispatchWorkflow('HelloWorkflow', 'greet', ['Bob']);
+ * await workflows.signal('HelloWorkflow', handle.workflowId, 'confirm', true);
+ * console.log(await handle.result({ timeoutMs: 60_000 }));
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { InfiniticError } from '../errors.ts';
+import type { Storage } from '../storage/storage.ts';
+import { subscriptionFor, topics } from '../transport/topics.ts';
+import type { Subscription, Transport } from '../transport/transport.ts';
+import {
+  getWorkflowSummary,
+  inspectWorkflowState,
+  type ListWorkflowsOptions,
+  listWorkflowSummaries,
+  type WorkflowInspection,
+  type WorkflowSummary,
+} from './inspection.ts';
+import {
+  decodeOutcomeMessage,
+  encodeWorkflowMessage,
+  type WorkflowCommandMessage,
+  type WorkflowOutcomeMessage,
+  workflowTagKey,
+} from './messages.ts';
+import {
+  type WorkflowDispatchStub,
+  type WorkflowHandle,
+  type WorkflowResultOptions,
+  type WorkflowStub,
+  workflowHandle,
+  workflowStub,
+} from './workflow-stub.ts';
+
+export interface WorkflowClientOptions {
+  transport: Transport;
+  /** Needed by getWorkflow / listWorkflows / inspectWorkflow. */
+  storage?: Storage;
+  /** Names the response topic (`response:{name}`); unique among running clients. */
+  name?: string;
+  logger?: Logger;
+}
+
+export interface StartWorkflowOptions {
+  /** Custom instance id: starting an id that exists joins that instance instead of creating one. */
+  id?: string;
+  tags?: string[];
+  meta?: Record<string, string>;
+}
+
+type Outcome = WorkflowOutcomeMessage['outcome'];
+
+export class WorkflowClient {
+  readonly name: string;
+  readonly responseTopic: string;
+  #o: WorkflowClientOptions;
+  #waiters = new Map<
+    string,
+    { promise: Promise<Outcome>; resolve: (o: Outcome) => void; reject: (e: Error) => void }
+  >();
+  #started: Promise<Subscription> | undefined;
+  #ensured = new Map<string, Promise<void>>();
+  #closed = false;
+
+  constructor(options: WorkflowClientOptions) {
+    this.#o = options;
+    this.name = options.name ?? `workflow-client-${randomUUID().slice(0, 8)}`;
+    this.responseTopic = topics.clientResponse(this.name);
+  }
+
+  /** Typed stub: `await client.workflow<HelloWorkflow>('HelloWorkflow').greet('Ada')`. */
+  workflow<T>(workflowName: string, options: StartWorkflowOptions = {}): WorkflowStub<T> {
+    return workflowStub((method, args) => this.startWorkflow(workflowName, method, args, options));
+  }
+
+  /** Typed stub resolving with handles: `(await client.dispatch<W>('W').greet('Ada')).workflowId`. */
+  dispatch<T>(workflowName: string, options: StartWorkflowOptions = {}): WorkflowDispatchStub<T> {
+    return workflowStub((method, args) => this.dispatchWorkflow(workflowName, method, args, options));
+  }
+
+  /** Starts (or joins, with a custom id) an instance running `method(...args)` and awaits its result. */
+  async startWorkflow<R = unknown>(
+    workflowName: string,
+    method: string,
+    args: unknown[],
+    options: StartWorkflowOptions & WorkflowResultOptions = {},
+  ): Promise<R> {
+    return (await this.dispatchWorkflow<R>(workflowName, method, args, options)).result(options);
+  }
+
+  /** Starts an instance and resolves with its handle once the broker has the start message. */
+  async dispatchWorkflow<R = unknown>(
+    workflowName: string,
+    method: string,
+    args: unknown[],
+    options: StartWorkflowOptions = {},
+  ): Promise<WorkflowHandle<R>> {
+    const workflowId = options.id ?? randomUUID();
+    await this.#start();
+    const waiter = this.#waiter(workflowName, workflowId);
+    await this.#send({
+      type: 'startWorkflow',
+      messageId: randomUUID(),
+      workflowName,
+      workflowId,
+      method,
+      args,
+      tags: options.tags ?? [],
+      meta: options.meta ?? {},
+      waiter: { kind: 'client', topic: this.responseTopic },
+      emitterName: this.name,
+    });
+    return workflowHandle<R>(workflowName, workflowId, waiter.promise);
+  }
+
+  /** A handle on any instance by id (a late awaiter gets the completion record's answer). */
+  getWorkflowHandle<R = unknown>(workflowName: string, workflowId: string): WorkflowHandle<R> {
+    let attached: Promise<Outcome> | undefined;
+    const attach = async () => {
+      await this.#start();
+      const waiter = this.#waiter(workflowName, workflowId);
+      await this.#send({
+        type: 'awaitWorkflow',
+        messageId: randomUUID(),
+        workflowName,
+        workflowId,
+        waiter: { kind: 'client', topic: this.responseTopic },
+        emitterName: this.name,
+      });
+      return waiter.promise;
+    };
+    return {
+      workflowName,
+      workflowId,
+      result: async (options: WorkflowResultOptions = {}) => {
+        attached ??= attach();
+        return workflowHandle<R>(workflowName, workflowId, attached).result(options);
+      },
+    };
+  }
+
+  /** Sends `value` on channel `channel` of an instance (see `channel().receive()`). */
+  async signal(workflowName: string, workflowId: string, channel: string, value: unknown): Promise<void> {
+    const signalId = randomUUID();
+    await this.#send({
+      type: 'signal',
+      messageId: signalId,
+      signalId,
+      workflowName,
+      workflowId,
+      channel,
+      value,
+      emitterName: this.name,
+    });
+  }
+
+  /** Cancels an instance: its awaiters get WorkflowCanceledError, its running children are canceled. */
+  async cancel(workflowName: string, workflowId: string): Promise<void> {
+    await this.#send({
+      type: 'cancelWorkflow',
+      messageId: randomUUID(),
+      workflowName,
+      workflowId,
+      emitterName: this.name,
+    });
+  }
+
+  /** Signals every instance tagged `tag` (ended ones ignore it); resolves with how many were sent. */
+  async signalByTag(workflowName: string, tag: string, channel: string, value: unknown): Promise<number> {
+    const ids = await this.#storage('signalByTag').keySet.members(workflowTagKey(workflowName, tag));
+    await Promise.all(ids.map((id) => this.signal(workflowName, id, channel, value)));
+    return ids.length;
+  }
+
+  /** Cancels every instance tagged `tag`; resolves with how many cancels were sent. */
+  async cancelByTag(workflowName: string, tag: string): Promise<number> {
+    const ids = await this.#storage('cancelByTag').keySet.members(workflowTagKey(workflowName, tag));
+    await Promise.all(ids.map((id) => this.cancel(workflowName, id)));
+    return ids.length;
+  }
+
+  /**
+   * Resumes a failed instance: re-dispatches the task whose failure failed it, or, after a
+   * DeterminismError and a code fix, replays it again and goes on.
+   */
+  async retryTasks(workflowName: string, workflowId: string): Promise<void> {
+    await this.#send({
+      type: 'retryTasks',
+      messageId: randomUUID(),
+      workflowName,
+      workflowId,
+      emitterName: this.name,
+    });
+  }
+
+  async getWorkflow(workflowName: string, workflowId: string): Promise<WorkflowSummary | undefined> {
+    return getWorkflowSummary(this.#storage('getWorkflow'), workflowName, workflowId);
+  }
+
+  async listWorkflows(workflowName: string, options: ListWorkflowsOptions = {}): Promise<WorkflowSummary[]> {
+    return listWorkflowSummaries(this.#storage('listWorkflows'), workflowName, options);
+  }
+
+  async inspectWorkflow(workflowName: string, workflowId: string): Promise<WorkflowInspection | undefined> {
+    return inspectWorkflowState(this.#storage('inspectWorkflow'), workflowName, workflowId);
+  }
+
+  /** Stops receiving results; pending awaits reject with INF_CLIENT_CLOSED. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [key, waiter] of this.#waiters) {
+      waiter.reject(
+        new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting workflow ${key}`),
+      );
+    }
+    this.#waiters.clear();
+    const sub = await this.#started?.catch(() => undefined);
+    await sub?.close(0);
+  }
+
+  #storage(what: string): Storage {
+    if (!this.#o.storage)
+      throw new InfiniticError('INF_CLIENT_OPTIONS', `${what}() needs the client to have a storage`);
+    return this.#o.storage;
+  }
+
+  #waiter(workflowName: string, workflowId: string) {
+    const key = `${workflowName}\u0000${workflowId}`;
+    let waiter = this.#waiters.get(key);
+    if (!waiter) {
+      let resolve!: (o: Outcome) => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<Outcome>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      promise.catch(() => {});
+      waiter = { promise, resolve, reject };
+      this.#waiters.set(key, waiter);
+    }
+    return waiter;
+  }
+
+  async #send(message: WorkflowCommandMessage): Promise<void> {
+    if (this.#closed) throw new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} is closed`);
+    const topic = topics.workflowEngine(message.workflowName);
+    const payload = encodeWorkflowMessage(message); // fails here, located, when args are not serializable
+    let ensured = this.#ensured.get(topic);
+    if (!ensured) {
+      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
+      ensured.catch(() => this.#ensured.delete(topic));
+      this.#ensured.set(topic, ensured);
+    }
+    await ensured;
+    await this.#o.transport.send(topic, { payload, key: message.workflowId });
+  }
+
+  /** Subscribes to the response topic once, before the first start, so no outcome is missed. */
+  #start(): Promise<Subscription> {
+    if (!this.#started) {
+      const topic = this.responseTopic;
+      const subscription = subscriptionFor(topic);
+      const { transport } = this.#o;
+      this.#started = (async () => {
+        await transport.ensureSubscription(topic, subscription);
+        return transport.subscribe(
+          { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.name },
+          async (received) => {
+            let message: WorkflowOutcomeMessage | undefined;
+            try {
+              message = decodeOutcomeMessage(received.payload);
+            } catch (error) {
+              this.#o.logger?.warn({ err: error }, 'dropping an undecodable workflow response');
+            }
+            if (!message) return;
+            const key = `${message.workflowName}\u0000${message.workflowId}`;
+            const waiter = this.#waiters.get(key);
+            if (!waiter) return;
+            this.#waiters.delete(key);
+            waiter.resolve(message.outcome);
+          },
+        );
+      })();
+      this.#started.catch(() => {
+        this.#started = undefined;
+      });
+    }
+    return this.#started;
+  }
+}

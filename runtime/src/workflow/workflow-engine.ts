@@ -1,0 +1,287 @@
+/**
+ * The workflow engine of a worker: for each registered workflow it consumes the engine topic
+ * (`workflow-engine:{name}`, Key_Shared by workflow id, so one consumer handles an instance at a
+ * time) and, per message: loads the state (with its version), applies the message (replaying the
+ * workflow code), sends the resulting commands, then writes the state with compare-and-set. On a
+ * conflict it re-processes against the fresh state; sends may then go out twice, which
+ * deterministic ids absorb (Infinitic's order). Live runs stay cached between steps while the
+ * stored version is the one this engine wrote, so a step costs the same at any history length;
+ * any other case rebuilds the run by replaying its history.
+ *
+ * @example
+ * const engine = new WorkflowEngine({
+ *   transport, storage, workerName: 'worker-1', logger,
+ *   workflows: { HelloWorkflow: [HelloWorkflow, HelloWorkflow_1] },
+ * });
+ * await engine.start();
+ * // ... await engine.close(5000);
+ */
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { InfiniticError } from '../errors.ts';
+import type { Storage } from '../storage/storage.ts';
+import { subscriptionFor, topics } from '../transport/topics.ts';
+import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import { type WorkflowDefinitions, WorkflowRegistry } from './definitions.ts';
+import { decodeEngineMessage, workflowStateKey, workflowTagKey } from './messages.ts';
+import type { Send } from './outgoing.ts';
+import { isTerminal, sealChunks, type WorkflowState } from './state.ts';
+import { decodeState, deleteChunks, encodeState, writeChunks } from './state-store.ts';
+import { WorkflowMetrics } from './workflow-metrics.ts';
+import type { CheckMode, WorkflowRun } from './workflow-run.ts';
+import { WorkflowStep } from './workflow-step.ts';
+
+export interface WorkflowEngineOptions {
+  transport: Transport;
+  storage: Storage;
+  logger: Logger;
+  workerName: string;
+  /** Workflow name -> implementation, or all its versions. */
+  workflows: WorkflowDefinitions;
+  /** Instances handled at once (distinct ids; one id is always handled alone). Default 16. */
+  concurrency?: number;
+  /** Live runs kept in memory between steps. Default 1000; 0 replays the whole history at every step. */
+  cacheSize?: number;
+  /** How long a completed/canceled instance's record answers duplicates and late awaiters. Default 7 days. */
+  completionRetentionSeconds?: number;
+  maxRedeliverCount?: number;
+  negativeAckRedeliveryDelayMs?: number;
+  /**
+   * How a replay compares commands with history: `simple` (default, Infinitic's): same kind and
+   * name at each position; `strict`: also the same arguments.
+   */
+  checkMode?: CheckMode;
+  /** Epoch ms now (event times, completion records, retention). Default Date.now; inject one in tests. */
+  clock?: () => number;
+  /** Register the engine's Prometheus metrics here (the worker's registry, served on /metrics). */
+  metricsRegistry?: Registry;
+}
+
+interface Cached {
+  version: number;
+  state: WorkflowState;
+  run: WorkflowRun;
+}
+
+/** Stands for "no cache" (LRUCache needs max >= 1): keeps nothing. */
+class NoCache extends Map<string, Cached> {
+  override set(): this {
+    return this;
+  }
+}
+
+/** Re-processing attempts after write conflicts before the message is released for redelivery. */
+const MAX_CONFLICTS = 20;
+
+export class WorkflowEngine {
+  readonly registry: WorkflowRegistry;
+  /** Steps served by a cached live run vs. by a full replay (for benchmarks and tests). */
+  readonly stats = { steps: 0, cacheHits: 0, rebuilds: 0, conflicts: 0 };
+  #o: WorkflowEngineOptions;
+  #step: WorkflowStep;
+  #cache: LRUCache<string, Cached> | Map<string, Cached>;
+  #subs: Subscription[] = [];
+  #ensured = new Map<string, Promise<void>>();
+  #metrics: WorkflowMetrics | undefined;
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#o = options;
+    this.registry = new WorkflowRegistry(options.workflows);
+    const { concurrency } = options;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+      throw new InfiniticError(
+        'INF_WORKER_OPTIONS',
+        `workflow concurrency must be an integer >= 1, but was ${concurrency}`,
+      );
+    }
+    const cacheSize = options.cacheSize ?? 1000;
+    if (options.metricsRegistry) this.#metrics = new WorkflowMetrics(options.metricsRegistry);
+    this.#cache = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : new NoCache();
+    this.#step = new WorkflowStep({
+      registry: this.registry,
+      storage: options.storage,
+      workerName: options.workerName,
+      retentionMs: (options.completionRetentionSeconds ?? 7 * 24 * 3600) * 1000,
+      clock: options.clock ?? Date.now,
+      ...(options.checkMode ? { checkMode: options.checkMode } : {}),
+    });
+  }
+
+  /** Workflow names this engine serves. */
+  get names(): string[] {
+    return this.registry.names;
+  }
+
+  async start(): Promise<void> {
+    const { transport } = this.#o;
+    for (const name of this.registry.names) {
+      const topic = topics.workflowEngine(name);
+      const subscription = subscriptionFor(topic);
+      await transport.ensureSubscription(topic, subscription);
+      this.#subs.push(
+        await transport.subscribe(
+          {
+            topic,
+            subscription,
+            type: 'Key_Shared',
+            concurrency: this.#o.concurrency ?? 16,
+            consumerName: this.#o.workerName,
+            ...(this.#o.maxRedeliverCount !== undefined
+              ? { maxRedeliverCount: this.#o.maxRedeliverCount }
+              : {}),
+            ...(this.#o.negativeAckRedeliveryDelayMs !== undefined
+              ? { negativeAckRedeliveryDelayMs: this.#o.negativeAckRedeliveryDelayMs }
+              : {}),
+          },
+          (message) => this.#handleLogged(name, message),
+        ),
+      );
+    }
+  }
+
+  /** Stops consuming; in-flight steps get `graceMs` to finish, the rest is redelivered elsewhere. */
+  async close(graceMs = 0): Promise<void> {
+    const subs = this.#subs;
+    this.#subs = [];
+    await Promise.allSettled(subs.map((sub) => sub.close(graceMs)));
+    this.#cache.clear();
+  }
+
+  /** Failures are released for redelivery (then the DLQ); say which instance failed and why. */
+  async #handleLogged(name: string, received: ReceivedMessage): Promise<void> {
+    try {
+      await this.#handle(name, received);
+    } catch (error) {
+      this.#o.logger.warn(
+        { err: error, workflowName: name, key: received.key, redeliveryCount: received.redeliveryCount },
+        'workflow step failed: the message will be redelivered',
+      );
+      throw error;
+    }
+  }
+
+  async #handle(name: string, received: ReceivedMessage): Promise<void> {
+    const message = decodeEngineMessage(received.payload);
+    if (message.workflowName !== name) {
+      throw new InfiniticError(
+        'INF_CODEC',
+        `message for workflow ${message.workflowName} on the topic of ${name}`,
+      );
+    }
+    const { keyValue } = this.#o.storage;
+    const key = workflowStateKey(name, message.workflowId);
+    const endTimer = this.#metrics?.duration.startTimer({ workflow: name });
+    for (let attempt = 0; ; attempt += 1) {
+      const { value, version } = await keyValue.getWithVersion(key);
+      let cached = this.#cache.get(key);
+      if (cached && cached.version !== version) {
+        this.#cache.delete(key);
+        cached = undefined;
+      }
+      const state = cached?.state ?? (value ? decodeState(value) : undefined);
+      const baseTail = state?.tail.length ?? 0;
+      const pendingBefore = state ? Object.keys(state.pending).length : 0;
+      const statusBefore = state?.status;
+      const rebuildsBefore = this.#step.rebuilds;
+      let result: Awaited<ReturnType<WorkflowStep['process']>>;
+      try {
+        result = await this.#step.process(message, state, cached?.run);
+        await this.#send(result.sends);
+      } catch (error) {
+        this.#cache.delete(key); // the cached state may be half-updated
+        throw error;
+      }
+      if (result.state && cached) this.stats.cacheHits += 1;
+      this.stats.rebuilds = this.#step.rebuilds;
+      if (!result.state) return;
+      this.stats.steps += 1;
+      const next = result.state;
+      const chunks = sealChunks(next, baseTail);
+      if (chunks.length > 0) await writeChunks(this.#o.storage, next.runId, chunks);
+      const written = await keyValue.putWithVersion(key, encodeState(next), version);
+      if (!written) {
+        // Someone else wrote this instance meanwhile (rebalancing): our run is stale.
+        this.#cache.delete(key);
+        this.stats.conflicts += 1;
+        this.#metrics?.conflicts.inc({ workflow: name });
+        if (attempt >= MAX_CONFLICTS) {
+          throw new InfiniticError(
+            'INF_WORKFLOW_CONFLICT',
+            `workflow ${name} (${message.workflowId}): too many write conflicts`,
+          );
+        }
+        continue;
+      }
+      if (result.run && !isTerminal(next.status))
+        this.#cache.set(key, { version: version + 1, state: next, run: result.run });
+      else this.#cache.delete(key);
+      await this.#notify(name, message.workflowId, result.notify ?? []);
+      if (result.created) await this.#index(next);
+      if (next.status === 'completed' || next.status === 'canceled') {
+        await deleteChunks(this.#o.storage, next.runId, next.chunks);
+      }
+      if (this.#metrics) {
+        const source = result.created ? 'new' : this.#step.rebuilds > rebuildsBefore ? 'replayed' : 'cached';
+        this.#metrics.steps.inc({ workflow: name, message: message.type });
+        this.#metrics.runs.inc({ workflow: name, source });
+        if (isTerminal(next.status) && statusBefore !== next.status) {
+          this.#metrics.ended.inc({ workflow: name, status: next.status });
+        }
+        endTimer?.();
+      }
+      this.#o.logger.debug(
+        { workflowId: next.workflowId, workflowName: name, status: next.status, pending: pendingBefore },
+        `workflow step: ${message.type}`,
+      );
+      return;
+    }
+  }
+
+  async #index(state: WorkflowState): Promise<void> {
+    await Promise.all(
+      state.tags.map((tag) =>
+        this.#o.storage.keySet.add(workflowTagKey(state.workflowName, tag), state.workflowId),
+      ),
+    );
+  }
+
+  /**
+   * Tells waiters the outcome. A parent must hear it (a failure releases the message for
+   * redelivery, which sends again); a client that went away must not block the instance.
+   */
+  async #notify(name: string, workflowId: string, sends: Send[]): Promise<void> {
+    const results = await Promise.allSettled(sends.map((send) => this.#send([send])));
+    let parentFailure: unknown;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      if (sends[i]?.toClient) {
+        this.#o.logger.warn(
+          { err: r.reason, workflowName: name, workflowId },
+          'could not tell a waiting client',
+        );
+      } else parentFailure ??= r.reason;
+    });
+    if (parentFailure) throw parentFailure;
+  }
+
+  async #send(sends: Send[]): Promise<void> {
+    const { transport } = this.#o;
+    await Promise.all(
+      sends.map(async (send) => {
+        if (send.ensure) await this.#ensure(send.topic);
+        await transport.send(send.topic, send.message);
+      }),
+    );
+  }
+
+  #ensure(topic: string): Promise<void> {
+    let ensured = this.#ensured.get(topic);
+    if (!ensured) {
+      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
+      ensured.catch(() => this.#ensured.delete(topic));
+      this.#ensured.set(topic, ensured);
+    }
+    return ensured;
+  }
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { services, uniqueName } from '../../test/support/services.ts';
+import { createStorage } from '../src/storage/create-storage.ts';
+import { createMysqlStorage, type MysqlStorageOptions } from '../src/storage/mysql-storage.ts';
+import { storageConformance } from './storage-conformance.ts';
+import { wrapperConformance } from './storage-wrappers.ts';
+
+const url = new URL(services.mysqlUrl);
+const database = uniqueName('storage_test').replaceAll('-', '_');
+const options: MysqlStorageOptions = {
+  host: url.hostname,
+  port: Number(url.port || 3306),
+  username: decodeURIComponent(url.username || 'root'),
+  password: url.password ? decodeURIComponent(url.password) : null,
+  database,
+};
+
+after(async () => {
+  const connection = await mysql.createConnection({
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password ?? undefined,
+  });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await connection.query(`DROP DATABASE IF EXISTS \`${database}_b\``);
+  } finally {
+    await connection.end();
+  }
+});
+
+storageConformance('mysql', () => createMysqlStorage(options));
+wrapperConformance('mysql', () => createMysqlStorage(options));
+storageConformance('mysql via createStorage (gzip + cache)', () =>
+  createStorage({
+    kind: 'mysql',
+    ...options,
+    compression: 'gzip',
+    cache: { maximumSize: 1000, expireAfterAccessSeconds: 60 },
+  }),
+);
+
+describe('mysql storage specifics', () => {
+  it('creates the database and tables, concurrently, with custom table names', async () => {
+    const custom = {
+      ...options,
+      database: `${database}_b`,
+      keyValueTable: 'kv_custom',
+      keySetTable: 'ks_custom',
+    };
+    const storages = await Promise.all([1, 2, 3].map(() => createMysqlStorage(custom)));
+    try {
+      await storages[0]?.keyValue.put('k', new Uint8Array([7]));
+      assert.deepEqual(await storages[2]?.keyValue.get('k'), new Uint8Array([7]));
+      const connection = await mysql.createConnection({
+        host: options.host,
+        port: options.port,
+        user: options.username,
+      });
+      const [rows] = await connection.query(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
+        [custom.database],
+      );
+      await connection.end();
+      assert.deepEqual(
+        (rows as { name: string }[]).map((r) => r.name),
+        ['ks_custom', 'kv_custom'],
+      );
+    } finally {
+      await Promise.all(storages.map((s) => s.close()));
+    }
+  });
+
+  it('rejects database and table names that are not plain identifiers', async () => {
+    await assert.rejects(createMysqlStorage({ ...options, keySetTable: 'ks`x' }), {
+      code: 'INF_STORAGE',
+      message: /storage\.mysql\.keySetTable must be a plain identifier/,
+    });
+    await assert.rejects(createMysqlStorage({ ...options, database: 'a-b' }), {
+      message: /storage\.mysql\.database/,
+    });
+  });
+
+  it('an unreachable server fails with INF_STORAGE naming host:port', async () => {
+    await assert.rejects(
+      createMysqlStorage({ ...options, host: '127.0.0.1', port: 1, connectionTimeout: 1000 }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'INF_STORAGE');
+        assert.match(error.message, /mysql at 127\.0\.0\.1:1\/.*ECONNREFUSED/);
+        return true;
+      },
+    );
+  });
+});

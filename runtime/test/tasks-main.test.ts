@@ -1,0 +1,174 @@
+/**
+ * runWorkerMain as a container runs it: `--config a.yml,b.yml [--services A,B]` or
+ * INFINITIC_CONFIG; one-line errors and exit 1 on bad input; SIGTERM → exit 0.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { services, uniqueName, waitFor } from '../../test/support/services.ts';
+import { InfiniticClient } from '../src/client/infinitic-client.ts';
+import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
+import type { HelloService } from './fixtures/services.ts';
+
+const FIXTURE = new URL('./fixtures/main-worker.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'tasks-main-'));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--conditions=source', FIXTURE, ...args], {
+    env: { ...process.env, INFINITIC_CONFIG: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => {
+    stdout += c;
+  });
+  child.stderr.on('data', (c) => {
+    stderr += c;
+  });
+  const exit = Promise.race([
+    once(child, 'exit').then(([code]) => code as number | null),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`worker did not exit:\n${stdout}\n${stderr}`)), 30_000).unref(),
+    ),
+  ]);
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+const ready = async (port: number) => {
+  const res = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(3000) }).catch(
+    () => undefined,
+  );
+  return res?.status === 200 ? true : undefined;
+};
+
+describe('runWorkerMain', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('without a configuration: one line, exit 1', async () => {
+    const r = run([]);
+    assert.equal(await r.exit, 1);
+    assert.equal(
+      r.err(),
+      'infinitic worker: no configuration: pass --config or set INFINITIC_CONFIG (usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB])\n',
+    );
+  });
+
+  test('a bad config: one located line, exit 1', async () => {
+    const bad = file(
+      'bad.yml',
+      'transport: inMemory\nstorage: inMemory\nservices:\n  - name: HelloService\n    executor: {concurency: 2}\n',
+    );
+    const r = run(['--config', bad]);
+    assert.equal(await r.exit, 1);
+    const lines = r.err().trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.err());
+    assert.match(lines[0] ?? '', /^infinitic worker: .*bad\.yml:5:\d+.*concurency/);
+  });
+
+  test('--services naming an unknown service: exit 1', async () => {
+    const base = file(
+      'base.yml',
+      'transport: inMemory\nstorage: inMemory\nobservability: {enabled: false}\n',
+    );
+    const r = run(['--config', base, '--services', 'Nope']);
+    assert.equal(await r.exit, 1);
+    assert.match(
+      r.err(),
+      /^infinitic worker: --services: unknown service 'Nope' \(known: HelloService, TrickyService\)\n$/,
+    );
+  });
+
+  test('Pulsar + Redis from layered files: ready, serves tasks, only --services, SIGTERM exits 0', async (t) => {
+    const tenant = uniqueName('tasks-main');
+    const redis = new URL(services.redisUrl);
+    const port = await freePort();
+    const base = file(
+      'pulsar-base.yml',
+      [
+        'name: main-worker',
+        'transport:',
+        '  pulsar:',
+        '    brokerServiceUrl: pulsar://127.0.0.1:6650',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Compose-style placeholder the worker resolves
+        '    webServiceUrl: ${PULSAR_ADMIN_URL}',
+        `    tenant: ${tenant}`,
+        '    namespace: dev',
+        'storage:',
+        '  redis:',
+        `    host: ${redis.hostname}`,
+        `    port: ${redis.port || 6379}`,
+        `    keyPrefix: "${tenant}:"`,
+        'services:',
+        '  - name: HelloService',
+        '    executor: {concurrency: 2}',
+        '  - name: TrickyService',
+        '    executor: {concurrency: 2}',
+        'observability:',
+        '  host: 127.0.0.1',
+        '  port: 1',
+        'logging: {level: info}',
+      ].join('\n'),
+    );
+    const overlay = file(
+      'pulsar-prod.yml',
+      `observability:\n  port: ${port}\nshutdownGracePeriodSeconds: 5\n`,
+    );
+    const r = run(['--services', 'HelloService'], {
+      INFINITIC_CONFIG: `${base},${overlay}`,
+      PULSAR_ADMIN_URL: services.pulsarAdminUrl,
+    });
+    const transport = new PulsarWsTransport({
+      webServiceUrl: services.pulsarAdminUrl,
+      tenant,
+      namespace: 'dev',
+      clientName: 'main-test',
+    });
+    t.after(async () => {
+      r.child.kill('SIGKILL');
+      await transport.close(0);
+      await transport.admin.deleteNamespace(tenant, 'dev').catch(() => {});
+      await transport.admin.deleteTenant(tenant).catch(() => {});
+    });
+    await Promise.race([
+      waitFor('the worker to be ready', () => ready(port), 20_000),
+      r.exit.then((code) => assert.fail(`worker exited with ${code}: ${r.err()}`)),
+    ]);
+    const started = r
+      .out()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .find((line) => line.msg === 'worker started');
+    assert.deepEqual(started?.services, ['HelloService']);
+    assert.equal(started?.transport, 'pulsar-ws');
+    assert.equal(started?.name, 'main-worker');
+
+    const client = new InfiniticClient({ transport });
+    t.after(() => client.close());
+    assert.equal(await client.service<HelloService>('HelloService').sayHello('main'), 'Hello main');
+
+    r.child.kill('SIGTERM');
+    assert.equal(await r.exit, 0, r.err());
+    assert.match(r.out(), /"msg":"worker stopped"/);
+  });
+});

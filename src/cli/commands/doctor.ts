@@ -1,0 +1,61 @@
+/**
+ * `infinitic doctor --env production [--json] [--dir DIR]`: the production checklist as rules
+ * (PROD001…), every finding with its fix, all at once. Exit 0 passed (warnings allowed), 2 failed
+ * or invalid config.
+ */
+import { ConfigError } from '@infinitic/runtime';
+import type { Argv, CommandModule } from 'yargs';
+import { formatReport, runDoctor } from '../../doctor/doctor.ts';
+import { loadProject, type PromoteProject } from '../../promote/project.ts';
+import { CliError, EXIT } from '../run-cli.ts';
+
+export interface ProjectArgs {
+  env: string;
+  dir?: string;
+}
+
+interface DoctorArgs extends ProjectArgs {
+  json?: boolean;
+}
+
+/** Loads the environment for promotion; an invalid config ends with exit 2 and every located issue. */
+export function loadForCli(args: ProjectArgs): PromoteProject {
+  try {
+    return loadProject({ env: args.env, ...(args.dir ? { dir: args.dir } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, EXIT.invalid, 'INF_CONFIG');
+    throw error;
+  }
+}
+
+export function projectOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('env', {
+      type: 'string',
+      default: 'production',
+      describe: 'Environment: config/base.yml + config/ENV.yml',
+    })
+    .option('dir', { type: 'string', describe: 'Project directory (default: current directory)' });
+}
+
+export const doctorCommand: CommandModule<object, DoctorArgs> = {
+  command: 'doctor',
+  describe:
+    'Check an environment against the production checklist (TLS, auth, secrets, replicas, limits, probes…)',
+  builder: (yargs) =>
+    projectOptions(yargs).option('json', {
+      type: 'boolean',
+      describe: 'Print the findings as JSON',
+    }) as unknown as Argv<DoctorArgs>,
+  handler: async (args) => {
+    const report = runDoctor(loadForCli(args));
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    if (!report.ok) {
+      throw new CliError(
+        `production checklist failed for env ${report.env}: ${report.errors} failure(s)`,
+        EXIT.invalid,
+        'INF_DOCTOR',
+      );
+    }
+  },
+};

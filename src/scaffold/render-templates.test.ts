@@ -1,0 +1,93 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose placeholders are what these tests are about
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { TEMPLATES_DIR } from './kit-paths.ts';
+import { renderTemplates } from './render-templates.ts';
+
+const data = (over: Record<string, unknown> = {}) => ({
+  name: 'orders-worker',
+  storage: 'redis',
+  storagePartial: 'storage-redis',
+  tenant: 'acme',
+  namespace: 'orders',
+  hello: true,
+  replicas: 3,
+  dbName: 'orders_worker',
+  packageManager: 'npm',
+  runtime: { spec: 'file:vendor/infinitic-runtime-0.1.0.tgz' },
+  kit: { spec: 'file:vendor/create-infinitic-app-0.1.0.tgz' },
+  ...over,
+});
+
+const text = (files: ReturnType<typeof renderTemplates>, path: string) => {
+  const file = files.find((f) => f.path === path);
+  assert.ok(file, `${path} rendered`);
+  return file.content.toString('utf8');
+};
+
+describe('renderTemplates', () => {
+  it('renames dotfiles, strips .hbs and leaves no handlebars behind', () => {
+    const files = renderTemplates(TEMPLATES_DIR, data());
+    const paths = files.map((f) => f.path);
+    for (const p of [
+      '.gitignore',
+      '.dockerignore',
+      'package.json',
+      'Dockerfile',
+      'certs/.gitkeep',
+      'README.md',
+    ]) {
+      assert.ok(paths.includes(p), p);
+    }
+    assert.ok(!paths.some((p) => p.endsWith('.hbs') || p.includes('/_') || p.startsWith('_')));
+    for (const f of files) assert.doesNotMatch(f.content.toString('utf8'), /\{\{|\}\}/, f.path);
+  });
+
+  it('package.json pins the vendored tarballs and routes the kit runtime dependency to the same one', () => {
+    const pkg = JSON.parse(text(renderTemplates(TEMPLATES_DIR, data()), 'package.json'));
+    assert.equal(pkg.name, 'orders-worker');
+    assert.equal(pkg.dependencies['@infinitic/runtime'], 'file:vendor/infinitic-runtime-0.1.0.tgz');
+    assert.equal(pkg.devDependencies['create-infinitic-app'], 'file:vendor/create-infinitic-app-0.1.0.tgz');
+    assert.equal(pkg.overrides['@infinitic/runtime'], '$@infinitic/runtime');
+    assert.equal(pkg.allowScripts['cpu-features'], false);
+  });
+
+  for (const storage of ['redis', 'postgres', 'mysql']) {
+    it(`${storage}: every environment config is YAML with one ${storage} storage block`, () => {
+      const files = renderTemplates(TEMPLATES_DIR, data({ storage, storagePartial: `storage-${storage}` }));
+      const base = parse(text(files, 'config/base.yml'));
+      assert.deepEqual(Object.keys(base.storage), [storage]);
+      assert.equal(base.transport.pulsar.tenant, '${PULSAR_TENANT:-acme}');
+      assert.equal(base.transport.pulsar.namespace, '${PULSAR_NAMESPACE:-orders}');
+      assert.equal(base.services[0].name, 'HelloService');
+      for (const env of ['staging', 'production']) {
+        const overlay = parse(text(files, `config/${env}.yml`));
+        assert.deepEqual(Object.keys(overlay.storage).sort(), ['compression', storage].sort(), env);
+        // secrets only as placeholders
+        assert.match(String(overlay.transport.pulsar.client.authentication.token), /^\$\{PULSAR_TOKEN\}$/);
+        assert.match(String(overlay.storage[storage].password), /^\$\{[A-Z_]+\}$/);
+      }
+      assert.match(text(files, 'config/dev.yml'), /--replicas 3/);
+    });
+  }
+
+  it('--sample none leaves the service files out and keeps a compiling skeleton', () => {
+    const files = renderTemplates(TEMPLATES_DIR, data({ hello: false }));
+    const paths = files.map((f) => f.path);
+    assert.ok(!paths.some((p) => p.startsWith('src/services/')));
+    assert.doesNotMatch(text(files, 'src/worker.ts'), /HelloService/);
+    assert.equal(parse(text(files, 'config/base.yml')).services, undefined);
+  });
+
+  it('the Dockerfile keeps the CA bundle in the build stage and never disables TLS checks', () => {
+    const dockerfile = text(renderTemplates(TEMPLATES_DIR, data()), 'Dockerfile');
+    const [build, final] = dockerfile.split(/^FROM .*$/m).slice(1);
+    assert.match(build!, /NODE_EXTRA_CA_CERTS/);
+    assert.doesNotMatch(final!, /certs|NODE_EXTRA_CA_CERTS/);
+    assert.match(final!, /^USER node$/m);
+    assert.match(final!, /^HEALTHCHECK .*\n.*\/ready/m);
+    assert.doesNotMatch(dockerfile, /strict-ssl|NODE_TLS_REJECT_UNAUTHORIZED|apk |apt-get /);
+    assert.match(dockerfile, /^ARG NODE_IMAGE=node:24-alpine$/m);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * `dev status`: the project's containers (found by label), the readiness of each replica as the
+ * stack defines it, and per-topic backlog and consumers from Pulsar's admin stats.
+ */
+import type Docker from 'dockerode';
+import { loadServiceDefinition, SERVICE_NAMES, type ServiceName } from './definitions.ts';
+import { connectDocker } from './docker-client.ts';
+import { listReplicas, type ReplicaInfo } from './inventory.ts';
+import { namespaceTopicStats, type TopicStats } from './pulsar-admin.ts';
+import { httpOk, redisPing } from './wait.ts';
+
+export interface ReplicaStatus extends Omit<ReplicaInfo, 'spec'> {
+  ready: boolean;
+}
+
+export interface StackStatus {
+  project: string;
+  replicas: ReplicaStatus[];
+  /** Ready replicas per service. */
+  ready: Record<string, number>;
+  pulsar?: { adminUrl: string; tenant: string; namespace: string; topics: TopicStats[] };
+}
+
+async function isReady(replica: ReplicaInfo): Promise<boolean> {
+  if (replica.state !== 'running') return false;
+  const port = (container: number) => replica.ports[String(container)];
+  try {
+    if (replica.service === 'pulsar') {
+      return port(8080)
+        ? await httpOk(`http://127.0.0.1:${port(8080)}/admin/v2/brokers/health`, 'ok')
+        : false;
+    }
+    if (replica.service === 'redis') return port(6379) ? await redisPing('127.0.0.1', port(6379)!) : false;
+    if ((SERVICE_NAMES as readonly string[]).includes(replica.service)) {
+      const def = loadServiceDefinition(replica.service as ServiceName);
+      const health = def.ports.find((p) => p.name === 'health')?.container ?? 8090;
+      return port(health)
+        ? await httpOk(`http://127.0.0.1:${port(health)}${def.readyPath ?? '/ready'}`)
+        : false;
+    }
+  } catch {
+    return false;
+  }
+  return replica.health === 'healthy';
+}
+
+export async function status(
+  project: string,
+  options: { docker?: Docker; tenant?: { tenant: string; namespace: string } } = {},
+): Promise<StackStatus> {
+  const docker = options.docker ?? (await connectDocker());
+  const replicas = await listReplicas(docker, project);
+  const withReady: ReplicaStatus[] = await Promise.all(
+    replicas.map(async ({ spec: _spec, ...r }) => ({ ...r, ready: await isReady({ ...r, spec: _spec }) })),
+  );
+  const ready: Record<string, number> = {};
+  for (const r of withReady) ready[r.service] = (ready[r.service] ?? 0) + (r.ready ? 1 : 0);
+  const result: StackStatus = { project, replicas: withReady, ready };
+  const pulsar = withReady.find((r) => r.service === 'pulsar' && r.ready);
+  if (pulsar && options.tenant) {
+    const adminUrl = `http://127.0.0.1:${pulsar.ports['8080']}`;
+    const { tenant, namespace } = options.tenant;
+    result.pulsar = {
+      adminUrl,
+      tenant,
+      namespace,
+      topics: await namespaceTopicStats(adminUrl, tenant, namespace),
+    };
+  }
+  return result;
+}
+
+/** A plain-text table: service, replica, state, health, ready, ports; then Pulsar topics. */
+export function formatStatus(s: StackStatus): string {
+  const rows = [['SERVICE', 'REPLICA', 'STATE', 'HEALTH', 'READY', 'PORTS']];
+  for (const r of s.replicas) {
+    const ports = Object.entries(r.ports)
+      .map(([c, h]) => `127.0.0.1:${h}->${c}`)
+      .join(', ');
+    rows.push([r.service, r.name, r.state, r.health, r.ready ? 'yes' : 'no', ports || '-']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (s.replicas.length === 0) lines.push(`(no containers for project ${s.project})`);
+  if (s.pulsar) {
+    lines.push('', `Pulsar ${s.pulsar.adminUrl} namespace ${s.pulsar.tenant}/${s.pulsar.namespace}:`);
+    if (s.pulsar.topics.length === 0) lines.push('  (no topics yet)');
+    for (const t of s.pulsar.topics) {
+      const subs = t.subscriptions
+        .map((x) => `${x.name} backlog=${x.backlog} consumers=${x.consumers}`)
+        .join('; ');
+      lines.push(`  ${t.topic}  ${subs || '(no subscriptions)'}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,92 @@
+/**
+ * The dev loop when the worker is broken: `dev up` fails fast with the replica's last output,
+ * removes the worker containers it created but keeps healthy Pulsar and Redis; after the fix,
+ * `dev up` keeps them and only starts the workers.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Docker from 'dockerode';
+import { down } from '../../src/stack/index.ts';
+import { requireService, services, uniqueName } from '../support/services.ts';
+
+const docker = new Docker();
+const project = uniqueName('devfail').toLowerCase();
+const dir = mkdtempSync(join(tmpdir(), 'stack-failure-'));
+const dockerfile = join(dir, 'Dockerfile');
+
+function cli(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--conditions=source',
+      'test/fixtures/dev-cli.ts',
+      'dev',
+      ...args,
+      '--dir',
+      dir,
+      '--label',
+      'io.infinitic.test=true',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function running(service: string) {
+  const filters = { label: [`io.infinitic.project=${project}`, `io.infinitic.service=${service}`] };
+  return (await docker.listContainers({ all: true, filters })).map((c) => c.State);
+}
+
+before(async () => {
+  await requireService('Docker engine', 'DOCKER_HOST or /var/run/docker.sock', () => docker.ping());
+  for (const image of Object.values(services.images)) {
+    await requireService(`image ${image}`, 'the local Docker engine', () => docker.getImage(image).inspect());
+  }
+  cpSync('test/fixtures/dev-worker', dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'config', 'dev.yml'),
+    `dev:\n  project: ${project}\n  replicas: 2\n  ports: { pulsar: { http: 0, broker: 0 }, redis: { redis: 0 } }\n`,
+  );
+});
+
+after(async () => {
+  await down(project, { volumes: true, docker }).catch(() => {});
+  await docker
+    .getImage(`${project}-worker:dev`)
+    .remove({ force: true })
+    .catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a crashing worker fails up with its last output; Pulsar and Redis stay; the fixed worker starts alone', async () => {
+  const good = readFileSync(dockerfile, 'utf8');
+  writeFileSync(
+    dockerfile,
+    good.replace(
+      'CMD ["node", "server.mjs"]',
+      'CMD ["node", "-e", "console.log(\'boom: cannot load config\'); process.exit(2)"]',
+    ),
+  );
+  const failed = cli('up', '--detach');
+  assert.equal(failed.code, 1);
+  const error = failed.stderr.trim().split('\n').at(-1) ?? '';
+  assert.match(error, new RegExp(`^error: container ${project}-worker-\\d (keeps crashing|stopped) `));
+  assert.match(error, /last output: boom: cannot load config/);
+  assert.match(error, /pulsar and redis keep running/);
+  assert.doesNotMatch(failed.stderr, /\n\s+at /);
+  assert.deepEqual(await running('worker'), []);
+  assert.deepEqual(await running('pulsar'), ['running']);
+  assert.deepEqual(await running('redis'), ['running']);
+
+  writeFileSync(dockerfile, good);
+  const fixed = cli('up', '--detach', '--json');
+  assert.equal(fixed.code, 0, fixed.stderr);
+  const result = JSON.parse(fixed.stdout);
+  assert.deepEqual(result.changes.kept.sort(), [`${project}-pulsar-1`, `${project}-redis-1`]);
+  assert.deepEqual(result.changes.created.sort(), [`${project}-worker-1`, `${project}-worker-2`]);
+  assert.equal(result.ready.worker, 2);
+});
