@@ -5,8 +5,10 @@
  *   (b) raw:     the same WebSocket transport, request → responder → reply, no engine (rawRoundTrip);
  *   (c) bullmq:  BullMQ queue + worker on the same Redis, add → process → waitUntilFinished.
  * Each is a closed loop with C round trips in flight, bounded by --tasks and --max-seconds.
- * Prints tasks/s, p50, p99 and the ratios runtime/raw (round trip p50) and runtime/bullmq
- * (throughput); `--json` prints one JSON object instead.
+ * Prints tasks/s, p50, p99, this process's CPU per task (client and worker side; the broker and
+ * Redis run elsewhere) and the ratios runtime/raw (round trip p50) and runtime/bullmq
+ * (throughput); `--json` prints one JSON object instead. The machine is shared and noisy: compare
+ * ratios from one run, and medians of several runs.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -43,6 +45,11 @@ interface Figures {
   p50Ms: number;
   p99Ms: number;
   tasks: number;
+  /**
+   * CPU (user + system) this process spent per task while measuring the loaded run: client,
+   * worker and transport together (the broker and Redis are other processes, not counted).
+   */
+  cpuMsPerTask: number;
   /** Round trips one at a time (no queueing): the latency of a task itself. */
   unloaded: { p50Ms: number; p99Ms: number; tasks: number };
 }
@@ -81,19 +88,22 @@ async function closedLoop(
   };
   await run(Math.min(WARMUP, tasks));
   const samples: number[] = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await run(tasks, samples);
   const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   samples.sort((a, b) => a - b);
   return {
     tasks: samples.length,
+    cpuMsPerTask: round((used.user + used.system) / 1000 / samples.length, 3),
     tasksPerSec: Math.round((samples.length / elapsed) * 1000),
     p50Ms: round(percentile(samples, 50)),
     p99Ms: round(percentile(samples, 99)),
   };
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function benchRuntime(): Promise<Figures> {
   const tenant = `bench-${id}`;
@@ -181,6 +191,7 @@ async function benchRaw(): Promise<Figures> {
       tasksPerSec: Math.round(loaded.tasksPerSec),
       p50Ms: round(loaded.p50Ms),
       p99Ms: round(loaded.p99Ms),
+      cpuMsPerTask: loaded.cpuMsPerTask,
       unloaded: { p50Ms: round(unloaded.p50Ms), p99Ms: round(unloaded.p99Ms), tasks: unloaded.messages },
     };
   } finally {
@@ -238,6 +249,7 @@ const skipped: Figures = {
   p50Ms: Number.NaN,
   p99Ms: Number.NaN,
   tasks: 0,
+  cpuMsPerTask: Number.NaN,
   unloaded: { p50Ms: Number.NaN, p99Ms: Number.NaN, tasks: 0 },
 };
 const runtime = only.has('runtime') ? await benchRuntime() : skipped;
@@ -268,5 +280,5 @@ if (values.json) {
 
 function fmt(f: Figures): string {
   const ms = (n: number) => n.toFixed(2).padStart(6);
-  return `${String(f.tasksPerSec).padStart(6)} tasks/s   p50 ${ms(f.p50Ms)} ms   p99 ${ms(f.p99Ms)} ms   (${f.tasks} at ${CONCURRENCY} in flight)   unloaded p50 ${ms(f.unloaded.p50Ms)} ms   p99 ${ms(f.unloaded.p99Ms)} ms`;
+  return `${String(f.tasksPerSec).padStart(6)} tasks/s   p50 ${ms(f.p50Ms)} ms   p99 ${ms(f.p99Ms)} ms   (${f.tasks} at ${CONCURRENCY} in flight, ${f.cpuMsPerTask.toFixed(3)} ms CPU/task)   unloaded p50 ${ms(f.unloaded.p50Ms)} ms   p99 ${ms(f.unloaded.p99Ms)} ms`;
 }

@@ -89,12 +89,20 @@ function failureOf(error: unknown): FailureInfo | undefined {
       ...(f.workerName ? { workerName: f.workerName } : {}),
     };
   }
-  // Workflow outcomes: WorkflowFailedError / WorkflowCanceledError carry the cause's name and message.
-  if (e.code?.startsWith('INF_WORKFLOW')) {
+  // Workflow outcomes: WorkflowFailedError carries the name and message of what failed it (for a
+  // task failure, with that task's last attempt); canceled and unknown instances are outcomes too.
+  if (
+    e.code === 'INF_WORKFLOW_FAILED' ||
+    e.code === 'INF_WORKFLOW_CANCELED' ||
+    e.code === 'INF_WORKFLOW_UNKNOWN'
+  ) {
+    const details = (e as { error?: { details?: { failure?: { retryIndex?: unknown } } } }).error?.details;
+    const retryIndex = details?.failure?.retryIndex;
     return {
       name: e.errorName ?? e.name,
       message: e.errorMessage ?? e.message,
       code: e.code,
+      ...(typeof retryIndex === 'number' ? { attempt: retryIndex + 1 } : {}),
     };
   }
   return undefined;
@@ -125,18 +133,16 @@ export async function runDispatch(
     const result = await handle.result({ timeoutMs: request.timeoutMs });
     return { ...base, status: 'completed', result, durationMs: elapsed() };
   } catch (error) {
-    const failure = failureOf(error);
-    if (failure) return { ...base, status: 'failed', error: failure, durationMs: elapsed() };
-    if (
-      (error as { code?: string }).code === 'INF_TASK_RESULT_TIMEOUT' ||
-      /no result for/.test(String(error))
-    ) {
+    // a timeout is checked first: INF_WORKFLOW_RESULT_TIMEOUT is not a workflow outcome
+    if (/_RESULT_TIMEOUT$/.test((error as { code?: string }).code ?? '')) {
       throw new CliError(
         `no result for ${target}.${method} (${id}) within ${request.timeoutMs / 1000} s: is a worker running ${target}? (infinitic dev status); --timeout waits longer`,
         EXIT.failure,
         'INF_DISPATCH_TIMEOUT',
       );
     }
+    const failure = failureOf(error);
+    if (failure) return { ...base, status: 'failed', error: failure, durationMs: elapsed() };
     throw error;
   }
 }
@@ -164,4 +170,13 @@ export function checkTarget(
       'INF_DISPATCH_UNKNOWN',
     );
   }
+}
+
+/** A multi-line error text (a ConfigError: title, then one issue per line) as one line. */
+export function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .reduce((all, line) => (all === '' ? line : `${all}${all.endsWith(':') ? ' ' : '; '}${line}`), '');
 }

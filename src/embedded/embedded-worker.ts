@@ -12,6 +12,7 @@ import {
   type DispatchClient,
   type DispatchOutcome,
   type DispatchRequest,
+  oneLine,
   runDispatch,
 } from './dispatch-request.ts';
 import { type LoadedProject, loadProject, methodsOf } from './load-project.ts';
@@ -53,7 +54,7 @@ function loadSettings(project: LoadedProject, env: string, processEnv: Record<st
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     throw new CliError(
-      `config of ${project.dir} (--env ${env}): ${text.split('\n').join('; ')}`,
+      `config of ${project.dir} (--env ${env}): ${oneLine(text)}`,
       EXIT.invalid,
       'INF_EMBEDDED_CONFIG',
     );

@@ -25,7 +25,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
     process.execPath,
     [
       '--conditions=source',
-      'test/fixtures/dev-cli.ts',
+      'src/cli/infinitic.ts',
       'dev',
       ...args,
       '--dir',

@@ -6,61 +6,25 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import getPort from 'get-port';
 import { waitFor } from '../support/services.ts';
-import { KIT, ok, type Run, run, runCreate } from './scaffold-helpers.ts';
+import { assertOneLineError, CLI, infinitic, scaffoldSample } from './dispatch-helpers.ts';
+import { ok } from './scaffold-helpers.ts';
 
-const CLI = path.join(KIT, 'src/cli/commands/dispatch-main-for-tests.ts');
 const root = mkdtempSync(path.join(tmpdir(), 'dispatch-embedded-'));
 const dir = path.join(root, 'app');
 let port: number;
 
-function infinitic(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Run> {
-  return run(process.execPath, ['--conditions=source', CLI, ...args], {
-    cwd: dir,
-    timeoutMs,
-    env: { INFINITIC_HEALTH_PORT: String(port), LOG_LEVEL: '', ...env },
-  });
-}
-
-function assertOneLineError(result: Run, pattern: RegExp) {
-  const lines = result.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `expected one line, got:\n${result.stderr}`);
-  assert.match(lines[0] ?? '', /^error: /);
-  assert.match(lines[0] ?? '', pattern);
-  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-}
+const run = (args: string[], env: Record<string, string> = {}) =>
+  infinitic(dir, args, { INFINITIC_HEALTH_PORT: String(port), LOG_LEVEL: '', ...env });
 
 before(async () => {
   port = await getPort();
-  ok(await runCreate([dir, '--yes', '--no-git'], root, 120_000), 'create-infinitic-app');
-  // A second service whose task always throws, retried twice quickly by config.
-  writeFileSync(
-    path.join(dir, 'src/services/flaky-service-impl.ts'),
-    'export class FlakyServiceImpl {\n  async explode(what: string): Promise<string> {\n    throw new RangeError(`no ${what} today`);\n  }\n}\n',
-  );
-  const registry = path.join(dir, 'src/registry.ts');
-  writeFileSync(
-    registry,
-    readFileSync(registry, 'utf8')
-      .replace(
-        /^(import .*hello-service-impl.ts';)$/m,
-        "$1\nimport { FlakyServiceImpl } from './services/flaky-service-impl.ts';",
-      )
-      .replace(
-        /^(\s+HelloService: new HelloServiceImpl\(\),)$/m,
-        '$1\n  FlakyService: new FlakyServiceImpl(),',
-      ),
-  );
-  appendFileSync(
-    path.join(dir, 'config/dev.yml'),
-    'services:\n  - name: FlakyService\n    executor:\n      retry: { maximumRetries: 2, minimumSeconds: 0.05, maximumSeconds: 0.1 }\n',
-  );
-  ok(await run('npm', ['run', 'build'], { cwd: dir, timeoutMs: 60_000 }), 'npm run build');
+  await scaffoldSample(dir);
 });
 
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -68,7 +32,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 describe('infinitic dispatch --embedded', () => {
   it("prints the sample's result and exits 0", async () => {
     const result = ok(
-      await infinitic(['dispatch', 'HelloService', 'sayHello', '["world"]', '--embedded']),
+      await run(['dispatch', 'HelloService', 'sayHello', '["world"]', '--embedded']),
       'dispatch',
     );
     assert.equal(result.stdout, 'Hello, world!\n');
@@ -77,7 +41,7 @@ describe('infinitic dispatch --embedded', () => {
 
   it('--json prints the outcome', async () => {
     const result = ok(
-      await infinitic(['dispatch', 'HelloService', 'sayHello', '["Ada"]', '--embedded', '--json']),
+      await run(['dispatch', 'HelloService', 'sayHello', '["Ada"]', '--embedded', '--json']),
       'json',
     );
     const outcome = JSON.parse(result.stdout);
@@ -88,16 +52,16 @@ describe('infinitic dispatch --embedded', () => {
   });
 
   it('an unknown service or method is a one-line error naming what exists (exit 2)', async () => {
-    const service = await infinitic(['dispatch', 'NopeService', 'sayHello', '--embedded']);
+    const service = await run(['dispatch', 'NopeService', 'sayHello', '--embedded']);
     assert.equal(service.code, 2);
     assertOneLineError(service, /unknown service 'NopeService': .* registers HelloService, FlakyService/);
-    const method = await infinitic(['dispatch', 'HelloService', 'sayBye', '--embedded']);
+    const method = await run(['dispatch', 'HelloService', 'sayBye', '--embedded']);
     assert.equal(method.code, 2);
     assertOneLineError(method, /unknown method 'sayBye' of service HelloService \(methods: sayHello\)/);
   });
 
   it('a task that throws: error name, message and last attempt on one line (exit 1)', async () => {
-    const result = await infinitic(['dispatch', 'FlakyService', 'explode', '["cake"]', '--embedded']);
+    const result = await run(['dispatch', 'FlakyService', 'explode', '["cake"]', '--embedded']);
     assert.equal(result.code, 1);
     assertOneLineError(
       result,
@@ -107,7 +71,7 @@ describe('infinitic dispatch --embedded', () => {
   });
 
   it('bad arguments are a usage error (exit 64)', async () => {
-    const result = await infinitic(['dispatch', 'HelloService', 'sayHello', 'world', '--embedded']);
+    const result = await run(['dispatch', 'HelloService', 'sayHello', 'world', '--embedded']);
     assert.equal(result.code, 64);
     assertOneLineError(result, /arguments must be a JSON array/);
   });
@@ -117,7 +81,7 @@ describe('infinitic dispatch --embedded', () => {
     mkdirSync(path.join(unbuilt, 'src'), { recursive: true });
     writeFileSync(path.join(unbuilt, 'package.json'), '{"name":"unbuilt","type":"module"}\n');
     writeFileSync(path.join(unbuilt, 'src/registry.ts'), 'export const services = {};\n');
-    const result = await infinitic(['dispatch', 'HelloService', 'sayHello', '--embedded', '--dir', unbuilt]);
+    const result = await run(['dispatch', 'HelloService', 'sayHello', '--embedded', '--dir', unbuilt]);
     assert.equal(result.code, 1);
     assertOneLineError(
       result,
@@ -160,7 +124,10 @@ describe('infinitic dev up --embedded', () => {
   it('serves /health, /ready and /metrics on the observability port, loopback only', async () => {
     assert.match(stderr, /embedded worker of app running in this process/);
     assert.match(stderr, new RegExp(`ready: +http://127\\.0\\.0\\.1:${port}/ready`));
-    const ready = await (await fetch(`http://127.0.0.1:${port}/ready`)).json();
+    const ready = (await (await fetch(`http://127.0.0.1:${port}/ready`)).json()) as {
+      ready: boolean;
+      transport: { kind: string };
+    };
     assert.equal(ready.ready, true);
     assert.equal(ready.transport.kind, 'inMemory');
     assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
@@ -169,18 +136,15 @@ describe('infinitic dev up --embedded', () => {
   });
 
   it('infinitic dispatch from another process reaches it', async () => {
-    const result = ok(await infinitic(['dispatch', 'HelloService', 'sayHello', '["Grace"]']), 'dispatch');
+    const result = ok(await run(['dispatch', 'HelloService', 'sayHello', '["Grace"]']), 'dispatch');
     assert.equal(result.stdout, 'Hello, Grace!\n');
     assert.match(result.stderr, new RegExp(`via embedded worker on 127\\.0\\.0\\.1:${port}`));
-    const noWait = ok(
-      await infinitic(['dispatch', 'HelloService', 'sayHello', '["x"]', '--no-wait']),
-      'no-wait',
-    );
+    const noWait = ok(await run(['dispatch', 'HelloService', 'sayHello', '["x"]', '--no-wait']), 'no-wait');
     assert.match(noWait.stdout, /^[0-9a-f-]{36}\n$/);
-    const failed = await infinitic(['dispatch', 'FlakyService', 'explode', '["pie"]']);
+    const failed = await run(['dispatch', 'FlakyService', 'explode', '["pie"]']);
     assert.equal(failed.code, 1);
     assertOneLineError(failed, /failed on attempt 3 .*RangeError: no pie today/);
-    const unknown = await infinitic(['dispatch', 'Nope', 'x']);
+    const unknown = await run(['dispatch', 'Nope', 'x']);
     assert.equal(unknown.code, 2);
     assertOneLineError(unknown, /unknown service 'Nope'/);
   });

@@ -33,7 +33,7 @@ let model: StackModel;
 function cli(...args: string[]) {
   return run(
     process.execPath,
-    ['--conditions=source', 'test/fixtures/dev-cli.ts', 'dev', ...args, '--dir', dir],
+    ['--conditions=source', 'src/cli/infinitic.ts', 'dev', ...args, '--dir', dir],
     {
       timeout: 60_000,
     },

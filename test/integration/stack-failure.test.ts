@@ -23,7 +23,7 @@ function cli(...args: string[]) {
     process.execPath,
     [
       '--conditions=source',
-      'test/fixtures/dev-cli.ts',
+      'src/cli/infinitic.ts',
       'dev',
       ...args,
       '--dir',

@@ -26,7 +26,7 @@ const label = ['--label', 'io.infinitic.test=true'];
 async function cli(...args: string[]) {
   const { stdout } = await run(
     process.execPath,
-    ['--conditions=source', 'test/fixtures/dev-cli.ts', 'dev', ...args, '--dir', dir],
+    ['--conditions=source', 'src/cli/infinitic.ts', 'dev', ...args, '--dir', dir],
     { timeout: 120_000 },
   );
   return stdout;
@@ -146,7 +146,7 @@ test('dev restart worker restarts every replica and waits until they are ready a
 test('dev logs -f worker-1 streams prefixed lines until interrupted', async () => {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', 'test/fixtures/dev-cli.ts', 'dev', 'logs', '-f', 'worker-1', '--dir', dir],
+    ['--conditions=source', 'src/cli/infinitic.ts', 'dev', 'logs', '-f', 'worker-1', '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

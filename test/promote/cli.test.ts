@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { appFixture, copyFixture, guideFixture, patchYaml, root } from './helpers.ts';
 
-const main = fileURLToPath(new URL('./cli-main.ts', import.meta.url));
+const main = fileURLToPath(new URL('../../src/cli/infinitic.ts', import.meta.url));
 const SECRETS = { PULSAR_TOKEN: 's3cr3t-pulsar-e2e-91b7', REDIS_PASSWORD: 's3cr3t-redis-e2e-0c55' };
 
 /** Runs the CLI with a clean environment plus `env` (the test machine exports PULSAR_* variables). */

@@ -203,7 +203,8 @@ export class TaskExecutor {
     if (completed && recordBytes) {
       metrics?.successes.inc(labels);
       await this.#finish(message, completed, fresh, recordBytes);
-      runInTaskContext(context, () => logger.debug('task completed'));
+      // Checked first: entering the context costs more than the (usually disabled) debug line.
+      if (logger.isLevelEnabled('debug')) runInTaskContext(context, () => logger.debug('task completed'));
       return;
     }
     // Shutdown outlasted the grace period: release the message unacked, report nothing.

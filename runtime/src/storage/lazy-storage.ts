@@ -48,3 +48,17 @@ export function initializedOnFirstUse(storage: InitializableStorage): Storage {
     close: () => storage.close(),
   };
 }
+
+/**
+ * Runs `init()` now and returns the storage, or closes it (pools, sockets) and rethrows: what every
+ * `createXStorage` does so an unreachable backend fails fast and leaves nothing open.
+ */
+export async function initializeOrClose<S extends InitializableStorage>(storage: S): Promise<S> {
+  try {
+    await storage.init();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+}

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
-import type { InitializableStorage } from './lazy-storage.ts';
+import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
 import { asBuffer, checkSqlOptions, type SqlStorageOptions, sqlIdentifier } from './sql-options.ts';
 import type { KeySetStorage, KeyValueStorage, Versioned } from './storage.ts';
 
@@ -235,12 +235,5 @@ export class MysqlStorage implements InitializableStorage {
 
 /** Creates a MySQL/MariaDB storage, its database and tables; fails with INF_STORAGE naming host:port. */
 export async function createMysqlStorage(options: MysqlStorageOptions): Promise<MysqlStorage> {
-  const storage = new MysqlStorage(options);
-  try {
-    await storage.init();
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
-  return storage;
+  return initializeOrClose(new MysqlStorage(options));
 }

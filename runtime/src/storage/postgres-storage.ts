@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
-import type { InitializableStorage } from './lazy-storage.ts';
+import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
 import {
   asBuffer,
   checkSqlOptions,
@@ -234,12 +234,5 @@ export class PostgresStorage implements InitializableStorage {
 
 /** Creates a PostgreSQL storage, its schema and tables; fails with INF_STORAGE naming host:port. */
 export async function createPostgresStorage(options: PostgresStorageOptions): Promise<PostgresStorage> {
-  const storage = new PostgresStorage(options);
-  try {
-    await storage.init();
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
-  return storage;
+  return initializeOrClose(new PostgresStorage(options));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { StorageError, storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
-import type { InitializableStorage } from './lazy-storage.ts';
+import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
 import type { KeySetStorage, KeyValueStorage, Versioned } from './storage.ts';
 
 export interface RedisStorageOptions {
@@ -92,6 +92,8 @@ export class RedisStorage implements InitializableStorage {
       connectTimeout: timeout,
       commandTimeout: timeout,
       lazyConnect: true,
+      // Commands issued in one event-loop turn (outcome records of many tasks) share one write.
+      enableAutoPipelining: true,
       // Back off up to 2 s between reconnections; commands wait (bounded by commandTimeout).
       retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     }) as ScriptedRedis;
@@ -234,12 +236,5 @@ export class RedisStorage implements InitializableStorage {
 
 /** Creates a Redis storage and connects it; fails fast with INF_STORAGE when unreachable. */
 export async function createRedisStorage(options: RedisStorageOptions): Promise<RedisStorage> {
-  const storage = new RedisStorage(options);
-  try {
-    await storage.init();
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
-  return storage;
+  return initializeOrClose(new RedisStorage(options));
 }

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const main = fileURLToPath(new URL('./config-main-for-tests.ts', import.meta.url));
+const main = fileURLToPath(new URL('../infinitic.ts', import.meta.url));
 const overlay = fileURLToPath(new URL('../../../runtime/test/config/valid/overlay', import.meta.url));
 const invalid = fileURLToPath(new URL('../../../runtime/test/config/invalid', import.meta.url));
 

@@ -47,6 +47,9 @@ export const devUpCommand: CommandModule<object, UpArgs> = {
   handler: async (args) => {
     if (args.embedded) {
       // No Docker: the project's worker in this process, in the foreground, until Ctrl+C/SIGTERM.
+      if (args.replicas !== undefined) {
+        process.stderr.write('note: --replicas does not apply to --embedded (one in-process worker)\n');
+      }
       const { runEmbeddedDev } = await import('../../embedded/run-embedded-dev.ts');
       await runEmbeddedDev({ dir: args.dir });
       return;

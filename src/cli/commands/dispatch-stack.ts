@@ -6,13 +6,14 @@
  */
 import { resolve } from 'node:path';
 import {
+  createLogger,
   InfiniticClient,
   loadEnvironment,
   PulsarWsTransport,
   type Storage,
   storageFromConfig,
 } from '@infinitic/runtime';
-import { checkTarget, type DispatchClient } from '../../embedded/dispatch-request.ts';
+import { checkTarget, type DispatchClient, oneLine } from '../../embedded/dispatch-request.ts';
 import { loadProject, methodsOf } from '../../embedded/load-project.ts';
 import { connectDocker, loadStackModel, STACK_CODES } from '../../stack/index.ts';
 import { listReplicas } from '../../stack/inventory.ts';
@@ -74,27 +75,34 @@ export async function findStack(dir: string, env: Record<string, string | undefi
   };
 }
 
-/** Services the worker can run: the built registry's (with methods) when built, else the config's. */
-async function knownServices(
+/**
+ * What the workers can run: the built registry's services (with their methods) and workflows when
+ * the project is built, plus what the config names.
+ */
+async function knownTargets(
   dir: string,
-  configured: string[],
-): Promise<Record<string, string[] | undefined>> {
+  config: { services: { name: string }[]; workflows: { name: string }[] },
+) {
+  const services: Record<string, string[] | undefined> = {};
+  const workflows = new Set(config.workflows.map((w) => w.name));
   try {
     const { registry } = await loadProject(dir);
-    const known: Record<string, string[] | undefined> = Object.fromEntries(
-      Object.entries(registry.services).map(([name, impl]) => [name, methodsOf(impl)]),
-    );
-    for (const name of configured) known[name] ??= undefined;
-    return known;
+    for (const [name, impl] of Object.entries(registry.services)) services[name] = methodsOf(impl);
+    for (const name of Object.keys(registry.workflows)) workflows.add(name);
   } catch {
-    return Object.fromEntries(configured.map((name) => [name, undefined]));
+    // not built: the config's names only, methods unchecked
   }
+  for (const { name } of config.services) services[name] ??= undefined;
+  return { services, workflows: [...workflows] };
 }
 
 export interface StackClient {
-  client: DispatchClient & { close(): Promise<void> };
+  client: DispatchClient;
+  close(): Promise<void>;
   stack: StackTarget;
-  check(request: { kind: 'service' | 'workflow'; target: string; method: string }): Promise<void>;
+  /** Workflow names the project registers or configures (so `dispatch <name>` knows what it is). */
+  workflows: string[];
+  check(request: { kind: 'service' | 'workflow'; target: string; method: string }): void;
 }
 
 /** A client on the dev stack's Pulsar (WebSocket API) and the project's storage. */
@@ -107,11 +115,7 @@ export async function stackClient(dirArg: string, envName: string): Promise<Stac
     config = loadEnvironment(envName, { dir, env }).config;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    throw new CliError(
-      `config (--env ${envName}): ${text.split('\n').join('; ')}`,
-      EXIT.invalid,
-      'INF_CONFIG',
-    );
+    throw new CliError(`config (--env ${envName}): ${oneLine(text)}`, EXIT.invalid, 'INF_CONFIG');
   }
   const pulsar = config.transport.pulsar;
   if (!pulsar) {
@@ -132,19 +136,23 @@ export async function stackClient(dirArg: string, envName: string): Promise<Stac
   const storage: Storage | undefined = config.storage ? storageFromConfig(config.storage) : undefined;
   const client = new InfiniticClient({
     name,
+    // warnings only, on stderr: stdout carries the result
+    logger: createLogger({ name, level: 'warn', destination: process.stderr }),
     transport,
     ...(storage ? { storage } : {}),
     closeComponents: true,
   });
-  const configured = config.services.map((s) => s.name);
+  const known = await knownTargets(dir, config);
   return {
-    client: client as unknown as StackClient['client'],
+    client: client as unknown as DispatchClient,
+    close: () => client.close(),
     stack,
-    check: async (request) => {
-      // Only services are checked before sending: a workflow may be registered without config.
-      if (request.kind !== 'service') return;
-      const known = await knownServices(dir, configured);
-      checkTarget(request, known, `${stack.project} (config and src/registry.ts)`);
+    workflows: known.workflows,
+    check: (request) => {
+      // Only services are checked before sending: a workflow may run without being registered here.
+      if (request.kind === 'service') {
+        checkTarget(request, known.services, `${stack.project} (config and src/registry.ts)`);
+      }
     },
   };
 }

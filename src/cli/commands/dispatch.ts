@@ -12,6 +12,7 @@ import { dispatchViaEndpoint, findEmbeddedWorker } from '../../embedded/dev-endp
 import type { DispatchOutcome } from '../../embedded/dispatch-request.ts';
 import { runDispatch } from '../../embedded/dispatch-request.ts';
 import { observabilityPort, startEmbeddedWorker } from '../../embedded/embedded-worker.ts';
+import { projectName } from '../../embedded/load-project.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 import { buildRequest, DEFAULT_TIMEOUT_S, failureLine, formatOutcome, kindOf } from './dispatch-args.ts';
 import { stackClient } from './dispatch-stack.ts';
@@ -29,17 +30,21 @@ export interface DispatchArgs {
   kind?: string;
 }
 
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 function note(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-async function viaEmbeddedOnce(args: DispatchArgs, dir: string): Promise<DispatchOutcome> {
+type Request = ReturnType<typeof buildRequest>;
+
+async function viaEmbeddedOnce(args: DispatchArgs, dir: string, parsed: Request): Promise<DispatchOutcome> {
   // The outcome is printed by us: worker logs only when asked for (LOG_LEVEL=info ...), on stderr.
-  const logLevel = (process.env.LOG_LEVEL as LogLevel | undefined) ?? 'silent';
+  const asked = process.env.LOG_LEVEL as LogLevel | undefined;
+  const logLevel: LogLevel = asked && LOG_LEVELS.includes(asked) ? asked : 'silent';
   const embedded = await startEmbeddedWorker({ dir, env: args.env, logLevel, logTo: 'stderr' });
   try {
-    const kind = kindOf(args.target, Object.keys(embedded.known.workflow), args.kind);
-    const request = buildRequest(args, kind);
+    const request = { ...parsed, kind: kindOf(args.target, Object.keys(embedded.known.workflow), args.kind) };
     if (!request.wait) {
       note(
         'note: the one-shot embedded worker stops on exit; `infinitic dev up --embedded` keeps one running',
@@ -54,21 +59,23 @@ async function viaEmbeddedOnce(args: DispatchArgs, dir: string): Promise<Dispatc
 async function viaRunningWorker(
   args: DispatchArgs,
   dir: string,
+  parsed: Request,
 ): Promise<{ outcome: DispatchOutcome; via: string }> {
+  projectName(dir); // outside a project: say so, rather than "its stack is not running"
   const port = await observabilityPort(dir, args.env).catch(() => undefined);
   const info = port === undefined ? undefined : await findEmbeddedWorker(port, dir);
   if (port !== undefined && info) {
-    const request = buildRequest(args, kindOf(args.target, info.workflows, args.kind));
+    const request = { ...parsed, kind: kindOf(args.target, info.workflows, args.kind) };
     return { outcome: await dispatchViaEndpoint(port, request), via: `embedded worker on 127.0.0.1:${port}` };
   }
-  const { client, stack, check } = await stackClient(dir, args.env);
+  const { client, close, stack, check, workflows } = await stackClient(dir, args.env);
   try {
-    const request = buildRequest(args, kindOf(args.target, [], args.kind));
-    await check(request);
+    const request = { ...parsed, kind: kindOf(args.target, workflows, args.kind) };
+    check(request);
     const outcome = await runDispatch(client, request);
     return { outcome, via: `dev stack ${stack.project} (${stack.workers} worker replica(s))` };
   } finally {
-    await client.close().catch(() => {});
+    await close().catch(() => {});
   }
 }
 
@@ -115,13 +122,14 @@ export const dispatchCommand: CommandModule<object, DispatchArgs> = {
       ) as Argv<DispatchArgs>,
   handler: async (args) => {
     const dir = resolve(args.dir);
+    const parsed = buildRequest(args, 'service'); // bad arguments fail before anything starts; kind comes later
     let outcome: DispatchOutcome;
     let via: string;
     if (args.embedded) {
-      outcome = await viaEmbeddedOnce(args, dir);
+      outcome = await viaEmbeddedOnce(args, dir, parsed);
       via = 'embedded (in-process, in-memory)';
     } else {
-      ({ outcome, via } = await viaRunningWorker(args, dir));
+      ({ outcome, via } = await viaRunningWorker(args, dir, parsed));
     }
     process.stdout.write(formatOutcome(outcome, Boolean(args.json)));
     if (outcome.status === 'failed')

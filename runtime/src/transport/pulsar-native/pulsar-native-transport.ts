@@ -6,9 +6,8 @@
  */
 import { InfiniticError } from '../../errors.ts';
 import { fullTopic, type PulsarWsTransportOptions, WS_DEFAULTS } from '../pulsar-ws/options.ts';
-import { provisionNamespace } from '../pulsar-ws/provision.ts';
 import { PulsarAdmin } from '../pulsar-ws/pulsar-admin.ts';
-import { deadLetterSubscription } from '../topics.ts';
+import { PulsarProvisioner } from '../pulsar-ws/pulsar-provisioner.ts';
 import type {
   MessageHandler,
   OutgoingMessage,
@@ -16,7 +15,7 @@ import type {
   SubscriptionOptions,
   Transport,
 } from '../transport.ts';
-import { validateSubscription } from '../validate-subscription.ts';
+import { TransportLifecycle } from '../transport-lifecycle.ts';
 import { NativeSubscription } from './native-subscription.ts';
 import type { NativeProducer, PulsarClient, PulsarClientModule } from './pulsar-client-types.ts';
 
@@ -66,16 +65,13 @@ export class PulsarNativeTransport implements Transport {
   readonly #client: PulsarClient;
   readonly #producers = new Map<string, Promise<NativeProducer>>();
   readonly #subscriptions = new Set<NativeSubscription>();
-  readonly #ensured = new Map<string, Promise<void>>();
-  #provisioned: Promise<void> | undefined;
-  /** Set when close() starts: no new subscription; sends still work while handlers drain. */
-  #closing: Promise<void> | undefined;
-  /** Set once consumers are drained: sends refused. */
-  #closed = false;
+  readonly #provisioner: PulsarProvisioner;
+  readonly #lifecycle = new TransportLifecycle('the native Pulsar transport');
 
   constructor(options: PulsarNativeTransportOptions, mod: PulsarClientModule) {
     this.options = Object.freeze({ ...options });
     this.admin = new PulsarAdmin(options);
+    this.#provisioner = new PulsarProvisioner(this.admin, options);
     const tls = options.tls ?? {};
     this.#client = new mod.Client({
       serviceUrl: options.brokerServiceUrl,
@@ -90,27 +86,15 @@ export class PulsarNativeTransport implements Transport {
   }
 
   async ensureSubscription(topic: string, subscription: string): Promise<void> {
-    this.#assertOpen();
-    const id = `${topic}\u0000${subscription}`;
-    let ensured = this.#ensured.get(id);
-    if (!ensured) {
-      const { tenant, namespace } = this.options;
-      this.#provisioned ??= provisionNamespace(this.admin, this.options);
-      ensured = this.#provisioned
-        .then(() => this.admin.createTopic(tenant, namespace, topic))
-        .then(() => this.admin.createSubscription(tenant, namespace, topic, subscription));
-      this.#ensured.set(id, ensured);
-      ensured.catch(() => this.#ensured.delete(id));
-    }
-    return ensured;
+    this.#lifecycle.assertOpen();
+    return this.#provisioner.ensureSubscription(topic, subscription);
   }
 
   async send(topic: string, message: OutgoingMessage): Promise<void> {
-    this.#assertOpen(true);
+    this.#lifecycle.assertOpen(true);
     let producer = this.#producers.get(topic);
     if (!producer) {
-      this.#provisioned ??= provisionNamespace(this.admin, this.options);
-      producer = this.#provisioned.then(() =>
+      producer = this.#provisioner.provision().then(() =>
         this.#client.createProducer({
           topic: fullTopic(this.options, topic),
           sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,
@@ -131,73 +115,47 @@ export class PulsarNativeTransport implements Transport {
   }
 
   async subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
-    this.#assertOpen();
-    validateSubscription(options);
-    const concurrency = options.concurrency ?? 1;
-    const defaults = this.options.consumer ?? {};
-    const maxRedeliverCount =
-      options.maxRedeliverCount ?? defaults.maxRedeliverCount ?? WS_DEFAULTS.maxRedeliverCount;
-    const nackDelay =
-      options.negativeAckRedeliveryDelayMs ??
-      defaults.negativeAckRedeliveryDelayMs ??
-      WS_DEFAULTS.negativeAckRedeliveryDelayMs;
-    const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}-${options.subscription}-DLQ`;
-    await this.ensureSubscription(options.topic, options.subscription);
-    if (maxRedeliverCount > 0)
-      await this.ensureSubscription(deadLetterTopic, deadLetterSubscription(options.subscription));
+    this.#lifecycle.assertOpen();
+    const settings = await this.#provisioner.prepare(options);
+    const { maxRedeliverCount } = settings.subscription;
     const consumer = await this.#client.subscribe({
       topic: fullTopic(this.options, options.topic),
       subscription: options.subscription,
       subscriptionType: NATIVE_TYPE[options.type],
       subscriptionInitialPosition: 'Earliest',
-      receiverQueueSize: Math.min(
-        WS_DEFAULTS.maxReceiverQueueSize,
-        defaults.receiverQueueSize ?? concurrency + 10,
-      ),
-      consumerName: options.consumerName ?? this.options.clientName ?? WS_DEFAULTS.clientName,
+      receiverQueueSize: settings.receiverQueueSize,
+      consumerName: settings.consumerName,
       ackTimeoutMs: 0,
-      nAckRedeliverTimeoutMs: nackDelay,
+      nAckRedeliverTimeoutMs: settings.subscription.negativeAckRedeliveryDelayMs,
       ...(maxRedeliverCount > 0
         ? {
             deadLetterPolicy: {
-              deadLetterTopic: fullTopic(this.options, deadLetterTopic),
+              deadLetterTopic: fullTopic(this.options, settings.deadLetterTopic),
               maxRedeliverCount,
             },
           }
         : {}),
     });
-    const subscription = new NativeSubscription(
-      Object.freeze({ ...options, concurrency, maxRedeliverCount, negativeAckRedeliveryDelayMs: nackDelay }),
-      consumer,
-      handler,
-      () => this.#subscriptions.delete(subscription),
+    const subscription = new NativeSubscription(settings.subscription, consumer, handler, () =>
+      this.#subscriptions.delete(subscription),
     );
     this.#subscriptions.add(subscription);
     return subscription;
   }
 
   ready(): boolean {
-    if (this.#closing) return false;
-    for (const s of this.#subscriptions) if (!s.connected) return false;
-    return true;
+    return this.#lifecycle.ready(this.#subscriptions);
   }
 
   close(graceMs = 0): Promise<void> {
-    this.#closing ??= this.#close(graceMs);
-    return this.#closing;
-  }
-
-  async #close(graceMs: number): Promise<void> {
-    await Promise.all([...this.#subscriptions].map((s) => s.close(graceMs)));
-    this.#closed = true;
-    await Promise.all(
-      [...this.#producers.values()].map((p) => p.then((producer) => producer.close()).catch(() => {})),
+    return this.#lifecycle.close(
+      () => Promise.all([...this.#subscriptions].map((s) => s.close(graceMs))),
+      async () => {
+        await Promise.all(
+          [...this.#producers.values()].map((p) => p.then((producer) => producer.close()).catch(() => {})),
+        );
+        await this.#client.close();
+      },
     );
-    await this.#client.close();
-  }
-
-  #assertOpen(sending = false): void {
-    if (sending ? this.#closed : this.#closing)
-      throw new InfiniticError('INF_TRANSPORT_CLOSED', 'the native Pulsar transport is closed');
   }
 }

@@ -33,6 +33,8 @@ export interface RawRoundTripResult {
   tasksPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU (user + system) of this process per round trip while measuring. */
+  cpuMsPerTask: number;
 }
 
 export async function rawRoundTrip(
@@ -87,9 +89,11 @@ export async function rawRoundTrip(
     const deadline = performance.now() + (run.maxDurationMs ?? 120_000);
     await loop(run.warmup ?? Math.min(200, Math.ceil(run.messages / 10)), deadline, []);
     const latencies: number[] = [];
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await loop(run.messages, deadline, latencies);
     const elapsedMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
     latencies.sort((a, b) => a - b);
     const pick = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
@@ -101,6 +105,7 @@ export async function rawRoundTrip(
       tasksPerSec: round((latencies.length / elapsedMs) * 1000),
       p50Ms: round(pick(0.5)),
       p99Ms: round(pick(0.99)),
+      cpuMsPerTask: Math.round((used.user + used.system) / latencies.length) / 1000,
     };
   } finally {
     await transport.close(1000);

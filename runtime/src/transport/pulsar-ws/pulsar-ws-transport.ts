@@ -9,7 +9,6 @@
  *   type: 'Shared', concurrency: 8 }, async (message) => { ... });
  */
 import { InfiniticError } from '../../errors.ts';
-import { deadLetterSubscription } from '../topics.ts';
 import type {
   MessageHandler,
   OutgoingMessage,
@@ -17,7 +16,7 @@ import type {
   SubscriptionOptions,
   Transport,
 } from '../transport.ts';
-import { validateSubscription } from '../validate-subscription.ts';
+import { TransportLifecycle } from '../transport-lifecycle.ts';
 import {
   authHeaders,
   fullTopic,
@@ -26,8 +25,8 @@ import {
   WS_DEFAULTS,
   wsBase,
 } from './options.ts';
-import { provisionNamespace } from './provision.ts';
 import { PulsarAdmin } from './pulsar-admin.ts';
+import { PulsarProvisioner } from './pulsar-provisioner.ts';
 import { WsConsumer } from './ws-consumer.ts';
 import { WsProducer } from './ws-producer.ts';
 
@@ -38,12 +37,8 @@ export class PulsarWsTransport implements Transport {
   readonly #ws: string;
   readonly #producers = new Map<string, WsProducer>();
   readonly #consumers = new Set<WsConsumer>();
-  readonly #ensured = new Map<string, Promise<void>>();
-  #provisioned: Promise<void> | undefined;
-  /** Set when close() starts: no new subscription; sends still work while handlers drain. */
-  #closing: Promise<void> | undefined;
-  /** Set once consumers are drained: sends refused. */
-  #closed = false;
+  readonly #provisioner: PulsarProvisioner;
+  readonly #lifecycle: TransportLifecycle;
 
   constructor(options: PulsarWsTransportOptions) {
     for (const key of ['tenant', 'namespace'] as const) {
@@ -74,38 +69,28 @@ export class PulsarWsTransport implements Transport {
     this.options = Object.freeze({ ...options });
     this.#ws = wsBase(options);
     this.admin = new PulsarAdmin(options);
+    this.#provisioner = new PulsarProvisioner(this.admin, options);
+    this.#lifecycle = new TransportLifecycle(
+      `the Pulsar transport for ${options.tenant}/${options.namespace}`,
+    );
   }
 
   /** Creates the tenant and namespace when missing (done once, on first use). */
   provision(): Promise<void> {
-    this.#provisioned ??= this.#provision().catch((error) => {
-      this.#provisioned = undefined;
-      throw error;
-    });
-    return this.#provisioned;
+    return this.#provisioner.provision();
   }
 
   async ensureSubscription(topic: string, subscription: string): Promise<void> {
-    this.#assertOpen();
-    const id = `${topic}\u0000${subscription}`;
-    let ensured = this.#ensured.get(id);
-    if (!ensured) {
-      const { tenant, namespace } = this.options;
-      ensured = this.provision()
-        .then(() => this.admin.createTopic(tenant, namespace, topic))
-        .then(() => this.admin.createSubscription(tenant, namespace, topic, subscription));
-      this.#ensured.set(id, ensured);
-      ensured.catch(() => this.#ensured.delete(id));
-    }
-    return ensured;
+    this.#lifecycle.assertOpen();
+    return this.#provisioner.ensureSubscription(topic, subscription);
   }
 
   async send(topic: string, message: OutgoingMessage): Promise<void> {
-    this.#assertOpen(true);
+    this.#lifecycle.assertOpen(true);
     let producer = this.#producers.get(topic);
     if (!producer) {
       await this.provision();
-      this.#assertOpen(true);
+      this.#lifecycle.assertOpen(true);
       producer = this.#producers.get(topic);
       if (!producer) {
         producer = this.#producer(topic);
@@ -121,45 +106,25 @@ export class PulsarWsTransport implements Transport {
   }
 
   async subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
-    this.#assertOpen();
-    validateSubscription(options);
-    const concurrency = options.concurrency ?? 1;
-    const defaults = this.options.consumer ?? {};
-    const maxRedeliverCount =
-      options.maxRedeliverCount ?? defaults.maxRedeliverCount ?? WS_DEFAULTS.maxRedeliverCount;
-    const nackDelay =
-      options.negativeAckRedeliveryDelayMs ??
-      defaults.negativeAckRedeliveryDelayMs ??
-      WS_DEFAULTS.negativeAckRedeliveryDelayMs;
-    const deadLetterTopic = options.deadLetterTopic ?? `${options.topic}-${options.subscription}-DLQ`;
-    await this.ensureSubscription(options.topic, options.subscription);
-    // The broker's DLQ producer creates the topic; a subscription keeps the dead letters.
-    if (maxRedeliverCount > 0)
-      await this.ensureSubscription(deadLetterTopic, deadLetterSubscription(options.subscription));
-    this.#assertOpen();
-
+    this.#lifecycle.assertOpen();
+    const settings = await this.#provisioner.prepare(options);
+    this.#lifecycle.assertOpen();
+    const { subscription } = settings;
     const query = new URLSearchParams({
-      subscriptionType: options.type,
-      receiverQueueSize: String(
-        Math.min(WS_DEFAULTS.maxReceiverQueueSize, defaults.receiverQueueSize ?? concurrency + 10),
-      ),
-      consumerName: options.consumerName ?? this.#clientName,
-      negativeAckRedeliveryDelay: String(nackDelay),
+      subscriptionType: subscription.type,
+      receiverQueueSize: String(settings.receiverQueueSize),
+      consumerName: settings.consumerName,
+      negativeAckRedeliveryDelay: String(subscription.negativeAckRedeliveryDelayMs),
     });
-    if (maxRedeliverCount > 0) {
-      query.set('maxRedeliverCount', String(maxRedeliverCount));
-      query.set('deadLetterTopic', fullTopic(this.options, deadLetterTopic));
+    if (subscription.maxRedeliverCount > 0) {
+      query.set('maxRedeliverCount', String(subscription.maxRedeliverCount));
+      query.set('deadLetterTopic', fullTopic(this.options, settings.deadLetterTopic));
     }
     const path = `${topicPath(this.options, options.topic)}/${encodeURIComponent(options.subscription)}`;
     const consumer: WsConsumer = new WsConsumer({
       ...this.#connection(`consumer of ${options.topic}/${options.subscription}`),
       url: `${this.#ws}/ws/v2/consumer/persistent/${path}?${query}`,
-      subscription: Object.freeze({
-        ...options,
-        concurrency,
-        maxRedeliverCount,
-        negativeAckRedeliveryDelayMs: nackDelay,
-      }),
+      subscription,
       handler,
       onClosed: () => this.#consumers.delete(consumer),
     });
@@ -169,21 +134,17 @@ export class PulsarWsTransport implements Transport {
   }
 
   ready(): boolean {
-    if (this.#closing) return false;
-    for (const consumer of this.#consumers) if (!consumer.connected) return false;
-    return true;
+    return this.#lifecycle.ready(this.#consumers);
   }
 
   close(graceMs = 0): Promise<void> {
-    this.#closing ??= this.#close(graceMs);
-    return this.#closing;
-  }
-
-  async #close(graceMs: number): Promise<void> {
-    await Promise.all([...this.#consumers].map((c) => c.close(graceMs)));
-    this.#closed = true;
-    await Promise.all([...this.#producers.values()].map((p) => p.close()));
-    this.#producers.clear();
+    return this.#lifecycle.close(
+      () => Promise.all([...this.#consumers].map((c) => c.close(graceMs))),
+      async () => {
+        await Promise.all([...this.#producers.values()].map((p) => p.close()));
+        this.#producers.clear();
+      },
+    );
   }
 
   /** Open consumer subscriptions of this transport (dev tooling, tests). */
@@ -194,23 +155,6 @@ export class PulsarWsTransport implements Transport {
   /** The producer socket of a topic, if one was opened. */
   producer(topic: string): WsProducer | undefined {
     return this.#producers.get(topic);
-  }
-
-  get #clientName(): string {
-    return this.options.clientName ?? WS_DEFAULTS.clientName;
-  }
-
-  #assertOpen(sending = false): void {
-    if (sending ? this.#closed : this.#closing) {
-      throw new InfiniticError(
-        'INF_TRANSPORT_CLOSED',
-        `the Pulsar transport for ${this.#namespace} is closed`,
-      );
-    }
-  }
-
-  get #namespace(): string {
-    return `${this.options.tenant}/${this.options.namespace}`;
   }
 
   #connection(label: string) {
@@ -235,9 +179,5 @@ export class PulsarWsTransport implements Transport {
       sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,
       maxFrameBytes: this.options.maxFrameBytes ?? WS_DEFAULTS.maxFrameBytes,
     });
-  }
-
-  #provision(): Promise<void> {
-    return provisionNamespace(this.admin, this.options);
   }
 }

@@ -3,6 +3,7 @@
  * socket), reconnection with exponential back-off when it drops, and a first connection that
  * either opens within `connectTimeoutMs` or fails with a clear error (HTTP 4xx fail at once).
  */
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { InfiniticError } from '../../errors.ts';
 import type { PulsarTlsOptions } from './options.ts';
@@ -39,6 +40,8 @@ export class WsConnection {
   #retry: NodeJS.Timeout | undefined;
   #ping: NodeJS.Timeout | undefined;
   #everOpened = false;
+  /** Set while the socket's stream is corked: uncorks it (see send). */
+  #flush: (() => void) | undefined;
   /** Why the last attempt failed, for the first-connection error. */
   #lastError = '';
   #first = resolvers();
@@ -67,10 +70,26 @@ export class WsConnection {
     return this.#first.promise;
   }
 
-  /** Sends a text frame; false when the socket is not open (the caller decides what to do). */
+  /**
+   * Sends a text frame; false when the socket is not open (the caller decides what to do). Frames
+   * sent within one turn of the event loop leave in one write: under load, the sends and acks of
+   * many messages share a syscall and a TCP segment (the broker reads fewer, fuller packets).
+   */
   send(frame: string): boolean {
-    if (!this.#connected || !this.#socket) return false;
-    this.#socket.send(frame);
+    const socket = this.#socket;
+    if (!this.#connected || !socket) return false;
+    const stream = (socket as unknown as { _socket?: Socket })._socket;
+    if (stream && !this.#flush) {
+      stream.cork();
+      const flush = () => {
+        if (this.#flush !== flush) return;
+        this.#flush = undefined;
+        stream.uncork();
+      };
+      this.#flush = flush;
+      setImmediate(flush);
+    }
+    socket.send(frame);
     return true;
   }
 
@@ -82,6 +101,7 @@ export class WsConnection {
   /** Closes for good; resolves when the socket is closed (terminated after 2 s). */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#flush?.(); // frames of this turn leave before the close frame
     clearTimeout(this.#retry);
     clearInterval(this.#ping);
     this.#fail('connection closed');
@@ -170,6 +190,7 @@ export class WsConnection {
     socket.on('close', () => {
       clearInterval(this.#ping);
       if (this.#socket !== socket) return;
+      this.#flush?.(); // releases the dead stream's cork; the next socket corks its own
       const wasConnected = this.#connected;
       this.#connected = false;
       if (wasConnected) this.#o.onDown();
