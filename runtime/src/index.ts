@@ -50,5 +50,6 @@ export {
   type WorkerState,
 } from './worker/infinitic-worker.ts';
 export { type RunWorkerMainOptions, runWorker, runWorkerMain } from './worker/run-worker-main.ts';
+export * from './workflow/index.ts';
 
 export const RUNTIME_VERSION = '0.1.0';

@@ -20,6 +20,9 @@ import { createLogger } from '../observability/logger.ts';
 import type { Storage } from '../storage/storage.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import type { ListWorkflowsOptions, WorkflowSummary } from '../workflow/inspection.ts';
+import { type StartWorkflowOptions, WorkflowClient } from '../workflow/workflow-client.ts';
+import type { WorkflowHandle, WorkflowResultOptions, WorkflowStub } from '../workflow/workflow-stub.ts';
 import { type DispatchStub, makeStub, type ServiceStub } from './service-stub.ts';
 import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
 
@@ -68,6 +71,7 @@ export class InfiniticClient {
   #started: Promise<Subscription> | undefined;
   #ensured = new Map<string, Promise<void>>();
   #closed = false;
+  #workflowClient: WorkflowClient | undefined;
 
   constructor(options: InfiniticClientOptions) {
     this.#options = options;
@@ -173,10 +177,75 @@ export class InfiniticClient {
     return this.#handle<R>(taskId, ids.serviceName ?? '?', ids.taskName ?? '?', waiter.promise);
   }
 
+  /**
+   * The workflow side of this client (its own response topic `response:{name}-workflows`):
+   * everything below plus retryTasks, getWorkflowHandle, inspectWorkflow and dispatch stubs.
+   */
+  get workflows(): WorkflowClient {
+    this.#checkOpen();
+    this.#workflowClient ??= new WorkflowClient({
+      transport: this.#options.transport,
+      name: `${this.name}-workflows`,
+      logger: this.#logger,
+      ...(this.#options.storage ? { storage: this.#options.storage } : {}),
+    });
+    return this.#workflowClient;
+  }
+
+  /**
+   * Typed workflow stub: each call starts (or, with a custom `id`, joins) an instance and resolves with its result.
+   * @example
+   * const text = await client.workflow<HelloWorkflow>('HelloWorkflow', { id: 'order-42' }).greet('Ada');
+   */
+  workflow<T>(workflowName: string, options: StartWorkflowOptions = {}): WorkflowStub<T> {
+    return this.workflows.workflow<T>(workflowName, options);
+  }
+
+  /** Starts (or joins) an instance running `method(...args)` and awaits its result. */
+  startWorkflow<R = unknown>(
+    workflowName: string,
+    method: string,
+    args: unknown[],
+    options: StartWorkflowOptions & WorkflowResultOptions = {},
+  ): Promise<R> {
+    return this.workflows.startWorkflow<R>(workflowName, method, args, options);
+  }
+
+  /** Starts an instance; resolves with its handle once the broker has the start. */
+  dispatchWorkflow<R = unknown>(
+    workflowName: string,
+    method: string,
+    args: unknown[],
+    options: StartWorkflowOptions = {},
+  ): Promise<WorkflowHandle<R>> {
+    return this.workflows.dispatchWorkflow<R>(workflowName, method, args, options);
+  }
+
+  /** Sends `value` on channel `channel` of a running instance. */
+  signal(workflowName: string, workflowId: string, channel: string, value: unknown): Promise<void> {
+    return this.workflows.signal(workflowName, workflowId, channel, value);
+  }
+
+  /** Cancels an instance (and its running children); its awaiters get WorkflowCanceledError. */
+  cancel(workflowName: string, workflowId: string): Promise<void> {
+    return this.workflows.cancel(workflowName, workflowId);
+  }
+
+  /** An instance's summary, read from storage. */
+  getWorkflow(workflowName: string, workflowId: string): Promise<WorkflowSummary | undefined> {
+    return this.workflows.getWorkflow(workflowName, workflowId);
+  }
+
+  /** Instances of a workflow by status and tag, read from storage. */
+  listWorkflows(workflowName: string, options: ListWorkflowsOptions = {}): Promise<WorkflowSummary[]> {
+    return this.workflows.listWorkflows(workflowName, options);
+  }
+
   /** Stops receiving results; pending awaits reject with INF_CLIENT_CLOSED. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#workflowClient?.close();
     for (const [taskId, waiter] of this.#waiters) {
       waiter.reject(
         new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting task ${taskId}`),

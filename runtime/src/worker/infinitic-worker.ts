@@ -16,6 +16,8 @@ import { createLogger, type LogLevel } from '../observability/logger.ts';
 import { WorkerMetrics } from '../observability/worker-metrics.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Transport } from '../transport/transport.ts';
+import type { WorkflowDefinitions } from '../workflow/definitions.ts';
+import { WorkflowEngine, type WorkflowEngineOptions } from '../workflow/workflow-engine.ts';
 import type { FromConfigOptions } from './worker-from-config.ts';
 
 /** Execution settings of one service (`services[].executor` in config). */
@@ -59,6 +61,16 @@ export interface InfiniticWorkerOptions {
   closeComponents?: boolean;
   /** More components on the same transport and storage (e.g. a WorkflowEngine). */
   components?: WorkerComponent[];
+  /**
+   * Workflow name → implementation, or all its versions (newest runs new instances). The worker
+   * runs their engine (see runtime/src/workflow/README.md).
+   */
+  workflows?: WorkflowDefinitions;
+  /** Engine settings of those workflows (concurrency, live-run cache, completion retention, checkMode). */
+  workflowOptions?: Pick<
+    WorkflowEngineOptions,
+    'concurrency' | 'cacheSize' | 'completionRetentionSeconds' | 'checkMode'
+  >;
 }
 
 export type WorkerState = 'created' | 'starting' | 'started' | 'stopping' | 'stopped';
@@ -85,6 +97,9 @@ export class InfiniticWorker {
   #options: InfiniticWorkerOptions;
   #storage: Storage;
   #executors: TaskExecutor[] = [];
+  /** Components started after the executors: the workflow engine, then `options.components`. */
+  #components: WorkerComponent[] = [];
+  #workflowEngine: WorkflowEngine | undefined;
   #http: HealthServer | undefined;
   #state: WorkerState = 'created';
   #closing: Promise<void> | undefined;
@@ -136,6 +151,24 @@ export class InfiniticWorker {
         }),
       );
     }
+    if (options.workflows && Object.keys(options.workflows).length > 0) {
+      const settings = options.workflowOptions ?? {};
+      this.#workflowEngine = new WorkflowEngine({
+        transport: options.transport,
+        storage: this.#storage,
+        logger: this.logger,
+        workerName: options.name,
+        workflows: options.workflows,
+        metricsRegistry: this.metrics.registry,
+        ...settings,
+        ...(options.maxRedeliverCount !== undefined ? { maxRedeliverCount: options.maxRedeliverCount } : {}),
+        ...(options.negativeAckRedeliveryDelayMs !== undefined
+          ? { negativeAckRedeliveryDelayMs: options.negativeAckRedeliveryDelayMs }
+          : {}),
+      });
+      this.#components.push(this.#workflowEngine);
+    }
+    this.#components.push(...(options.components ?? []));
   }
 
   /**
@@ -202,7 +235,7 @@ export class InfiniticWorker {
         await this.#http.start();
       }
       await Promise.all(this.#executors.map((executor) => executor.start()));
-      for (const component of this.#options.components ?? []) await component.start();
+      for (const component of this.#components) await component.start();
       const probe = backlogProbe(transport);
       for (const e of this.#executors)
         this.metrics.watchBacklog(probe, e.serviceName, e.topic, e.subscription);
@@ -214,6 +247,7 @@ export class InfiniticWorker {
     this.logger.info(
       {
         services: this.#executors.map((e) => e.serviceName),
+        workflows: this.#workflowEngine?.names ?? [],
         transport: transport.kind,
         storage: this.#storage.kind,
         httpPort: this.httpPort,
@@ -237,7 +271,7 @@ export class InfiniticWorker {
     const graceMs = this.shutdownGracePeriodMs;
     this.logger.info({ graceMs }, 'worker stopping');
     const results = await Promise.allSettled(
-      [...this.#executors, ...(this.#options.components ?? [])].map((part) => part.close(graceMs)),
+      [...this.#executors, ...this.#components].map((part) => part.close(graceMs)),
     );
     await this.#http?.close();
     if (this.#options.closeComponents) {

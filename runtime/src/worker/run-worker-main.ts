@@ -11,13 +11,14 @@
  */
 import { parseArgs } from 'node:util';
 import { InfiniticError } from '../errors.ts';
+import type { WorkflowDefinitions } from '../workflow/definitions.ts';
 import { InfiniticWorker } from './infinitic-worker.ts';
 
 export interface RunWorkerMainOptions {
   /** Service name → implementation. */
   services: Record<string, object>;
-  /** Workflow name → implementation; accepted now, run once workflows land in the runtime. */
-  workflows?: Record<string, unknown>;
+  /** Workflow name → implementation, or all its versions (newest runs new instances). */
+  workflows?: WorkflowDefinitions;
   /** Default process.argv.slice(2). */
   argv?: string[];
   /** Default process.env (also used for `${VAR}` interpolation in the config). */
@@ -76,13 +77,8 @@ export async function runWorkerMain(options: RunWorkerMainOptions): Promise<Infi
       services: options.services,
       env,
       ...(only ? { only } : {}),
+      ...(options.workflows ? { workflows: options.workflows } : {}),
     });
-    if (options.workflows && Object.keys(options.workflows).length > 0) {
-      worker.logger.warn(
-        { workflows: Object.keys(options.workflows) },
-        'workflows are not run by this runtime version yet',
-      );
-    }
     await runWorker(worker, { exit });
   } catch (error) {
     stderr.write(`infinitic worker: ${oneLine(error)}\n`);

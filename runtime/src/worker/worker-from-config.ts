@@ -11,6 +11,7 @@ import { InMemoryStorage, storageFromConfig } from '../storage/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { InMemoryTransport, PulsarWsTransport } from '../transport/index.ts';
 import type { Transport } from '../transport/transport.ts';
+import type { WorkflowDefinitions } from '../workflow/definitions.ts';
 import type { InfiniticWorkerOptions, ServiceOptions } from './infinitic-worker.ts';
 
 export interface FromConfigOptions {
@@ -18,6 +19,8 @@ export interface FromConfigOptions {
   services: Record<string, object>;
   /** Run only these services (e.g. `--services A,B` for task-specific workers). Default: all. */
   only?: string[];
+  /** Workflow name → implementation (or all its versions); the worker runs their engine. */
+  workflows?: WorkflowDefinitions;
 }
 
 function workerError(message: string): InfiniticError {
@@ -102,7 +105,7 @@ export function servicesFromConfig(
   for (const name of implemented) {
     if (!configured.has(name) && wanted(name)) services[name] = options.services[name] as object;
   }
-  if (Object.keys(services).length === 0) {
+  if (Object.keys(services).length === 0 && Object.keys(options.workflows ?? {}).length === 0) {
     throw workerError(
       `no service to run${options.only ? ` among --services ${options.only.join(',')}` : ''}: configure services[] with an executor and pass their implementations`,
     );
@@ -127,6 +130,7 @@ export function workerOptionsFromConfig(
     storage,
     services,
     serviceOptions,
+    ...(options.workflows ? { workflows: options.workflows } : {}),
     shutdownGracePeriodSeconds:
       config.shutdownGracePeriodSeconds ?? config.transport.shutdownGracePeriodSeconds,
     logLevel: logging.level,
