@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InfiniticClient, InfiniticWorker, InMemoryStorage, InMemoryTransport } from '@infinitic/runtime';
+import { Workflow } from '@infinitic/runtime/workflow';
 import { type DispatchClient, type DispatchRequest, oneLine, runDispatch } from './dispatch-request.ts';
 
 class Sample {
@@ -82,6 +83,42 @@ describe('runDispatch', () => {
       code: 'INF_NOT_YET',
       message: /workflows are not available in this runtime version yet/,
     });
+  });
+});
+
+class Greeter extends Workflow {
+  async greet(name: string) {
+    return `${await this.service<Sample>('Sample').greet(name)}!`;
+  }
+}
+
+describe('runDispatch of a workflow', () => {
+  it('starts it through client.dispatchWorkflow and returns its result', async () => {
+    const transport = new InMemoryTransport();
+    const storage = new InMemoryStorage();
+    const worker = new InfiniticWorker({
+      name: 'dispatch-workflow-test',
+      transport,
+      storage,
+      logLevel: 'silent',
+      services: { Sample: new Sample() },
+      workflows: { Greeter },
+      shutdownGracePeriodSeconds: 0,
+    });
+    await worker.start();
+    const client = new InfiniticClient({ transport, storage });
+    try {
+      const outcome = await runDispatch(client as unknown as DispatchClient, {
+        ...request('greet', { kind: 'workflow', target: 'Greeter' }),
+      });
+      assert.equal(outcome.status, 'completed');
+      assert.equal(outcome.status === 'completed' && outcome.result, 'hi Ada!');
+      assert.equal(outcome.kind, 'workflow');
+    } finally {
+      await client.close();
+      await worker.close();
+      await transport.close();
+    }
   });
 });
 

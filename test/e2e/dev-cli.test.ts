@@ -104,11 +104,11 @@ test('busy host port: detected before starting, with a free port proposed; nothi
   await nothingCreated();
 });
 
-test('--embedded says plainly that it is not available yet', () => {
+test('--embedded outside a project says so in one line (exit 2)', () => {
   const { code, stderr } = cli(['up', '--embedded']);
-  assert.equal(code, 1);
+  assert.equal(code, 2);
   assertOneLineError(stderr);
-  assert.match(stderr, /--embedded is not available yet/);
+  assert.match(stderr, /is not a project \(no package\.json\)/);
 });
 
 test('a malformed flag is a usage error (exit 64); status of a stopped stack says so', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { KIT, ok, type Run, run, runCreate } from './scaffold-helpers.ts';
 
 /** `infinitic dispatch` and `infinitic dev` from source (until both are registered in the main CLI). */
-export const CLI = path.join(KIT, 'src/cli/commands/dispatch-main-for-tests.ts');
+export const CLI = path.join(KIT, 'src/cli/infinitic.ts');
 
 export function infinitic(
   cwd: string,

@@ -2,8 +2,15 @@
 import type { CommandModule } from 'yargs';
 import { configCommand } from './config.ts';
 import { devCommand } from './dev.ts';
+import { dispatchCommand } from './dispatch.ts';
 import { doctorCommand } from './doctor.ts';
 import { promoteCommand } from './promote.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types
-export const commands: CommandModule<any, any>[] = [configCommand, devCommand, promoteCommand, doctorCommand];
+export const commands: CommandModule<any, any>[] = [
+  configCommand,
+  devCommand,
+  dispatchCommand,
+  promoteCommand,
+  doctorCommand,
+];
