@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { runInTaskContext } from '../engine/task-context.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, levelFromEnv } from './logger.ts';
 
 test('log lines carry the task context ids inside a task, and none outside', () => {
   const lines: Record<string, unknown>[] = [];
@@ -51,4 +51,20 @@ test('log lines carry the task context ids inside a task, and none outside', () 
       msg: 'inside',
     },
   );
+});
+
+test('LOG_LEVEL is used when it names a level; empty or unknown values fall back instead of throwing', () => {
+  assert.equal(levelFromEnv('debug'), 'debug');
+  assert.equal(levelFromEnv(' WARN '), 'warn');
+  assert.equal(levelFromEnv('silent'), 'silent');
+  assert.equal(levelFromEnv(''), undefined);
+  assert.equal(levelFromEnv('verbose'), undefined);
+  const previous = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = '';
+  try {
+    assert.equal(createLogger().level, 'info');
+  } finally {
+    if (previous === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = previous;
+  }
 });

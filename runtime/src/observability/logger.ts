@@ -42,11 +42,17 @@ export interface CreateLoggerOptions {
  * log.info('started'); // {"level":30,"name":"orders-worker","msg":"started",...}
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
   const config: LoggerOptions = {
-    level: options.level ?? envLevel ?? 'info',
+    level: options.level ?? levelFromEnv(process.env.LOG_LEVEL) ?? 'info',
     mixin: taskLogMixin,
     ...(options.name ? { name: options.name } : {}),
   };
   return options.destination ? pino(config, options.destination) : pino(config);
+}
+
+/** LOG_LEVEL when it names a pino level; empty or unknown values fall back to the default (pino would throw). */
+export function levelFromEnv(value: string | undefined): LogLevel | undefined {
+  const level = value?.trim().toLowerCase();
+  if (!level) return undefined;
+  return level === 'silent' || level in pino.levels.values ? (level as LogLevel) : undefined;
 }
