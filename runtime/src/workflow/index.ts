@@ -1,23 +1,7 @@
 /** Durable workflows: the authoring API, the engine a worker runs, and the client side. */
-export {
-  type Channel,
-  type ChildWorkflowStub,
-  channel,
-  inline,
-  now,
-  type ProxyServiceOptions,
-  type ProxyWorkflowOptions,
-  proxyService,
-  proxyWorkflow,
-  type ReceiveOptions,
-  random,
-  sleep,
-  uuid,
-  type WorkflowServiceStub,
-  workflowInfo,
-} from './api.ts';
+// the authoring API (also the no-I/O entry `@infinitic/runtime/workflow`)
+export * from './authoring.ts';
 export { checkWorkflowSource, type WorkflowSourceFinding } from './check-workflow-source.ts';
-export { all, any, Deferred, type DeferredStatus } from './deferred.ts';
 export {
   FUNCTION_METHOD,
   versionOf,
@@ -27,15 +11,7 @@ export {
   type WorkflowFunction,
   WorkflowRegistry,
 } from './definitions.ts';
-export {
-  DeterminismError,
-  type ErrorInfo,
-  NotInWorkflowError,
-  WorkflowCanceledError,
-  WorkflowDefinitionError,
-  WorkflowFailedError,
-  WorkflowUnknownError,
-} from './errors.ts';
+export { type ErrorInfo, NotInWorkflowError, WorkflowDefinitionError } from './errors.ts';
 export {
   getWorkflowSummary,
   inspectWorkflowState,
@@ -46,10 +22,9 @@ export {
 } from './inspection.ts';
 export type { Waiter, WorkflowOutcome } from './messages.ts';
 export type { CommandKind, HistoryEntry, WorkflowStatus } from './state.ts';
-export { Workflow } from './workflow.ts';
 export { type StartWorkflowOptions, WorkflowClient, type WorkflowClientOptions } from './workflow-client.ts';
 export { WorkflowEngine, type WorkflowEngineOptions } from './workflow-engine.ts';
-export type { CheckMode, WorkflowInfo } from './workflow-run.ts';
+export type { CheckMode } from './workflow-run.ts';
 export type {
   WorkflowDispatchStub,
   WorkflowHandle,
