@@ -38,7 +38,14 @@ export {
 export { currentTaskContext, type TaskContext, taskContext } from './engine/task-context.ts';
 export { InfiniticError } from './errors.ts';
 export { HealthServer, type ReadinessReport, readiness } from './observability/health-server.ts';
-export { createLogger, type Logger, type LogLevel, taskLogMixin } from './observability/logger.ts';
+export {
+  createLogger,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+  taskLogMixin,
+} from './observability/logger.ts';
+export { formatPretty, prettyDestination } from './observability/pretty-log.ts';
 export { WorkerMetrics } from './observability/worker-metrics.ts';
 export * from './storage/index.ts';
 export * from './transport/index.ts';

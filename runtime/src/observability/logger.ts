@@ -7,6 +7,7 @@
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { pino } from 'pino';
 import { currentTaskContext } from '../engine/task-context.ts';
+import { prettyDestination } from './pretty-log.ts';
 
 export type { Logger } from 'pino';
 
@@ -33,7 +34,11 @@ export interface CreateLoggerOptions {
   level?: LogLevel;
   /** Default stdout. */
   destination?: DestinationStream;
+  /** `json` (default: one object per line, for log collectors) or `pretty` (one readable line, for a terminal). */
+  format?: LogFormat;
 }
+
+export type LogFormat = 'json' | 'pretty';
 
 /**
  * A pino logger writing one JSON object per line, with the task context mixed in.
@@ -47,6 +52,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     mixin: taskLogMixin,
     ...(options.name ? { name: options.name } : {}),
   };
+  if (options.format === 'pretty')
+    return pino(config, prettyDestination(options.destination ?? process.stdout));
   return options.destination ? pino(config, options.destination) : pino(config);
 }
 
