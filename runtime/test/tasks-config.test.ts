@@ -5,7 +5,11 @@ import { InfiniticClient } from '../src/client/infinitic-client.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { TaskFailedError } from '../src/engine/errors.ts';
 import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
-import { servicesFromConfig, workerOptionsFromConfig } from '../src/worker/worker-from-config.ts';
+import {
+  runnablesFromConfig,
+  servicesFromConfig,
+  workerOptionsFromConfig,
+} from '../src/worker/worker-from-config.ts';
 import { HelloServiceImpl, type TrickyService, TrickyServiceImpl } from './fixtures/services.ts';
 
 const impls = { HelloService: new HelloServiceImpl(), TrickyService: new TrickyServiceImpl() };
@@ -53,7 +57,7 @@ describe('worker from config', () => {
       'TrickyService',
     ]);
     assert.throws(
-      () => servicesFromConfig(config, { services: impls, only: ['HelloService'] }),
+      () => runnablesFromConfig(config, { services: impls, only: ['HelloService'] }),
       /no service to run among --services HelloService/,
     );
   });

@@ -69,7 +69,7 @@ describe('runWorkerMain', () => {
     assert.equal(await r.exit, 1);
     assert.equal(
       r.err(),
-      'infinitic worker: no configuration: pass --config or set INFINITIC_CONFIG (usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB])\n',
+      'infinitic worker: no configuration: pass --config or set INFINITIC_CONFIG (usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB] [--workflows WorkflowA,WorkflowB])\n',
     );
   });
 

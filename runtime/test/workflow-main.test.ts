@@ -1,7 +1,9 @@
 /**
  * runWorkerMain with workflows, as a container runs it: Pulsar + Redis from a config file, the
  * worker runs the service and the workflow engine, /ready answers, a client runs a workflow
- * through it, SIGTERM exits 0. The child runs runtime/test/fixtures/workflow-main-worker.ts.
+ * through it, SIGTERM exits 0. The worker is selected like a promoted worker group with services
+ * and workflows (`--services Greet` + env INFINITIC_WORKFLOWS=Sequential): it runs only those.
+ * The child runs runtime/test/fixtures/workflow-main-worker.ts.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -52,16 +54,19 @@ test('runWorkerMain runs workflows from a config: ready, a workflow completes, S
       '    executor: {concurrency: 4}',
       'workflows:',
       '  - name: Sequential',
+      '    executor: {concurrency: 4, checkMode: strict}',
       'observability:',
       '  host: 127.0.0.1',
       `  port: ${port}`,
       'shutdownGracePeriodSeconds: 5',
-      'logging: {level: warn}',
+      'logging: {level: info}',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, ['--conditions=source', FIXTURE, '--config', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', FIXTURE, '--config', config, '--services', 'Greet'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INFINITIC_WORKFLOWS: 'Sequential' } },
+  );
   let output = '';
   child.stdout.on('data', (c) => {
     output += c;
@@ -88,6 +93,13 @@ test('runWorkerMain runs workflows from a config: ready, a workflow completes, S
       timeoutMs: 20_000,
     });
     assert.deepEqual(result.out, ['Hello a', 'Hello b']);
+    const started = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .find((line) => line.msg === 'worker started');
+    assert.deepEqual(started?.services, ['Greet'], output);
+    assert.deepEqual(started?.workflows, ['Sequential'], output);
     child.kill('SIGTERM');
     const code = await Promise.race([
       exit,
@@ -109,4 +121,23 @@ test('runWorkerMain runs workflows from a config: ready, a workflow completes, S
     if (left.length > 0) await keys.del(...left);
     keys.disconnect();
   }
+});
+
+test('--workflows naming an unknown workflow: one line naming the known ones, exit 1', async () => {
+  const config = join(dir, 'in-memory.yml');
+  writeFileSync(config, 'transport: inMemory\nstorage: inMemory\nobservability: {enabled: false}\n');
+  const child = spawn(process.execPath, ['--conditions=source', FIXTURE, '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, INFINITIC_CONFIG: '', INFINITIC_WORKFLOWS: 'Sequentail' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (c) => {
+    stderr += c;
+  });
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 1);
+  assert.equal(
+    stderr,
+    "infinitic worker: --workflows: unknown workflow 'Sequentail' (known: Sequential, Idle)\n",
+  );
 });

@@ -18,8 +18,8 @@ export interface WorkerGroup {
   /** Worker arguments selecting what it runs (`--services A,B`). */
   args: string[];
   /**
-   * Environment selecting the group's workflows (`INFINITIC_WORKFLOWS=A,B`): the worker's command
-   * line takes only --services today, and an unknown flag would stop it at start.
+   * Environment selecting the group's workflows (`INFINITIC_WORKFLOWS=A,B`, which the worker reads
+   * like `--workflows A,B`): a workflow-only group then runs no services.
    */
   env: Record<string, string>;
 }

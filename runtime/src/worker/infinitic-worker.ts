@@ -1,5 +1,5 @@
 /**
- * InfiniticWorker: hosts service executors (and, later, workflow engines) on one transport and
+ * InfiniticWorker: hosts service executors and a workflow engine on one transport and
  * storage, with health/readiness/metrics over HTTP, JSON logs and graceful shutdown.
  */
 import type { Logger } from 'pino';
@@ -66,10 +66,14 @@ export interface InfiniticWorkerOptions {
    * runs their engine (see runtime/src/workflow/README.md).
    */
   workflows?: WorkflowDefinitions;
-  /** Engine settings of those workflows (concurrency, live-run cache, completion retention, checkMode). */
+  /**
+   * Engine settings of those workflows (concurrency, live-run cache, completion retention,
+   * checkMode, per-workflow overrides). Engine consumers get at least 20 redeliveries whatever
+   * `maxRedeliverCount` says (see WorkflowEngineOptions.maxRedeliverCount).
+   */
   workflowOptions?: Pick<
     WorkflowEngineOptions,
-    'concurrency' | 'cacheSize' | 'completionRetentionSeconds' | 'checkMode'
+    'concurrency' | 'cacheSize' | 'completionRetentionSeconds' | 'checkMode' | 'perWorkflow'
   >;
 }
 

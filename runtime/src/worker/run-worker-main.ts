@@ -6,8 +6,11 @@
  *   await runWorkerMain({ services: { HelloService: new HelloServiceImpl() } });
  *
  * It reads `--config a.yml,b.yml` (or env INFINITIC_CONFIG), optionally `--services A,B` (or env
- * INFINITIC_SERVICES) to run only some services, starts the worker, and on SIGTERM/SIGINT shuts
- * down gracefully and exits 0. A bad config or a failed start prints one line and exits 1.
+ * INFINITIC_SERVICES) and `--workflows C,D` (or env INFINITIC_WORKFLOWS, which `infinitic promote`
+ * sets on a worker group's Deployment) to run only some of them, starts the worker, and on
+ * SIGTERM/SIGINT shuts down gracefully and exits 0. Without either selection the worker runs
+ * everything; with one, nothing of the other kind (a workflow-only group runs no services). A bad
+ * config, an unknown name or a failed start prints one line and exits 1.
  */
 import { parseArgs } from 'node:util';
 import { InfiniticError } from '../errors.ts';
@@ -29,7 +32,8 @@ export interface RunWorkerMainOptions {
   stderr?: { write(text: string): unknown };
 }
 
-const USAGE = 'usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB]';
+const USAGE =
+  'usage: worker --config base.yml[,production.yml] [--services ServiceA,ServiceB] [--workflows WorkflowA,WorkflowB]';
 
 function list(value: string | undefined): string[] | undefined {
   const items = value
@@ -61,7 +65,11 @@ export async function runWorkerMain(options: RunWorkerMainOptions): Promise<Infi
   try {
     const { values } = parseArgs({
       args: options.argv ?? process.argv.slice(2),
-      options: { config: { type: 'string', short: 'c' }, services: { type: 'string' } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        services: { type: 'string' },
+        workflows: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     });
@@ -73,10 +81,12 @@ export async function runWorkerMain(options: RunWorkerMainOptions): Promise<Infi
       );
     }
     const only = list(values.services ?? env.INFINITIC_SERVICES);
+    const onlyWorkflows = list(values.workflows ?? env.INFINITIC_WORKFLOWS);
     worker = await InfiniticWorker.fromConfig(files, {
       services: options.services,
       env,
       ...(only ? { only } : {}),
+      ...(onlyWorkflows ? { onlyWorkflows } : {}),
       ...(options.workflows ? { workflows: options.workflows } : {}),
     });
     await runWorker(worker, { exit });

@@ -24,6 +24,13 @@ import type { Storage } from '../storage/storage.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
 import { type WorkflowDefinitions, WorkflowRegistry } from './definitions.ts';
+import {
+  clearEarlySignals,
+  forgetEarlySignal,
+  keepEarlySignal,
+  MAX_EARLY_SIGNALS,
+  type SignalEvent,
+} from './early-signals.ts';
 import { decodeEngineMessage, workflowStateKey, workflowTagKey } from './messages.ts';
 import type { Send } from './outgoing.ts';
 import { isTerminal, sealChunks, type WorkflowState } from './state.ts';
@@ -45,17 +52,45 @@ export interface WorkflowEngineOptions {
   cacheSize?: number;
   /** How long a completed/canceled instance's record answers duplicates and late awaiters. Default 7 days. */
   completionRetentionSeconds?: number;
+  /**
+   * Redeliveries of an engine message before it goes to the dead-letter topic. At least
+   * MIN_ENGINE_REDELIVERIES (20; 0 = never dead-letter): a dead-lettered engine message stalls
+   * its instance for good, and what makes a step fail is mostly transient (storage or broker
+   * unreachable, a worker killed mid-step, a rollout where this worker lacks the instance's version).
+   */
   maxRedeliverCount?: number;
   negativeAckRedeliveryDelayMs?: number;
   /**
    * How a replay compares commands with history: `simple` (default, Infinitic's): same kind and
-   * name at each position; `strict`: also the same arguments.
+   * name at each position; `strict`: also the same arguments; `none`: only their number.
    */
   checkMode?: CheckMode;
+  /** Per-workflow settings (from `workflows[]` in config), overriding `concurrency` and `checkMode`. */
+  perWorkflow?: Record<string, WorkflowSettings>;
   /** Epoch ms now (event times, completion records, retention). Default Date.now; inject one in tests. */
   clock?: () => number;
   /** Register the engine's Prometheus metrics here (the worker's registry, served on /metrics). */
   metricsRegistry?: Registry;
+}
+
+export interface WorkflowSettings {
+  /** Instances of this workflow handled at once. */
+  concurrency?: number;
+  checkMode?: CheckMode;
+}
+
+/** The fewest redeliveries an engine message gets before the dead-letter topic (see maxRedeliverCount). */
+export const MIN_ENGINE_REDELIVERIES = 20;
+
+/** Redeliveries for engine consumers: at least MIN_ENGINE_REDELIVERIES; 0 (never dead-letter) stays 0. */
+export function engineRedeliveries(configured: number | undefined): number {
+  return configured === 0 ? 0 : Math.max(configured ?? 0, MIN_ENGINE_REDELIVERIES);
+}
+
+function checkConcurrency(concurrency: number | undefined, what: string): void {
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new InfiniticError('INF_WORKER_OPTIONS', `${what} must be an integer >= 1, but was ${concurrency}`);
+  }
 }
 
 interface Cached {
@@ -88,12 +123,17 @@ export class WorkflowEngine {
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
     this.registry = new WorkflowRegistry(options.workflows);
-    const { concurrency } = options;
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-      throw new InfiniticError(
-        'INF_WORKER_OPTIONS',
-        `workflow concurrency must be an integer >= 1, but was ${concurrency}`,
-      );
+    checkConcurrency(options.concurrency, 'workflow concurrency');
+    const checkModes: Record<string, CheckMode> = {};
+    for (const [name, settings] of Object.entries(options.perWorkflow ?? {})) {
+      if (!this.registry.names.includes(name)) {
+        throw new InfiniticError(
+          'INF_WORKER_OPTIONS',
+          `perWorkflow.${name}: no such workflow in workflows (${this.registry.names.join(', ') || 'none'})`,
+        );
+      }
+      checkConcurrency(settings.concurrency, `perWorkflow.${name}.concurrency`);
+      if (settings.checkMode) checkModes[name] = settings.checkMode;
     }
     const cacheSize = options.cacheSize ?? 1000;
     if (options.metricsRegistry) this.#metrics = new WorkflowMetrics(options.metricsRegistry);
@@ -105,6 +145,7 @@ export class WorkflowEngine {
       retentionMs: (options.completionRetentionSeconds ?? 7 * 24 * 3600) * 1000,
       clock: options.clock ?? Date.now,
       ...(options.checkMode ? { checkMode: options.checkMode } : {}),
+      checkModes,
     });
   }
 
@@ -125,11 +166,9 @@ export class WorkflowEngine {
             topic,
             subscription,
             type: 'Key_Shared',
-            concurrency: this.#o.concurrency ?? 16,
+            concurrency: this.#o.perWorkflow?.[name]?.concurrency ?? this.#o.concurrency ?? 16,
             consumerName: this.#o.workerName,
-            ...(this.#o.maxRedeliverCount !== undefined
-              ? { maxRedeliverCount: this.#o.maxRedeliverCount }
-              : {}),
+            maxRedeliverCount: engineRedeliveries(this.#o.maxRedeliverCount),
             ...(this.#o.negativeAckRedeliveryDelayMs !== undefined
               ? { negativeAckRedeliveryDelayMs: this.#o.negativeAckRedeliveryDelayMs }
               : {}),
@@ -194,6 +233,10 @@ export class WorkflowEngine {
       }
       if (result.state && cached) this.stats.cacheHits += 1;
       this.stats.rebuilds = this.#step.rebuilds;
+      if (result.keepSignal) {
+        if (await this.#keep(name, message.workflowId, result.keepSignal)) continue;
+        return;
+      }
       if (!result.state) return;
       this.stats.steps += 1;
       const next = result.state;
@@ -218,6 +261,11 @@ export class WorkflowEngine {
       else this.#cache.delete(key);
       await this.#notify(name, message.workflowId, result.notify ?? []);
       if (result.created) await this.#index(next);
+      if (result.earlySignals) {
+        const { storage, workerName } = this.#o;
+        const send = (sends: Send[]) => this.#send(sends);
+        await clearEarlySignals(storage, name, next.workflowId, result.earlySignals, send, workerName);
+      }
       if (next.status === 'completed' || next.status === 'canceled') {
         await deleteChunks(this.#o.storage, next.runId, next.chunks);
       }
@@ -236,6 +284,30 @@ export class WorkflowEngine {
       );
       return;
     }
+  }
+
+  /**
+   * Keeps a signal for an instance that does not exist yet. True when the instance appeared
+   * meanwhile: the signal is taken back and the message must be processed again.
+   */
+  async #keep(name: string, workflowId: string, signal: SignalEvent): Promise<boolean> {
+    const { storage, logger } = this.#o;
+    if (!(await keepEarlySignal(storage, name, workflowId, signal))) {
+      logger.warn(
+        { workflowName: name, workflowId, channel: signal.ch },
+        `signal dropped: ${MAX_EARLY_SIGNALS} signals already wait for this instance to start`,
+      );
+      return false;
+    }
+    if (!(await storage.keyValue.get(workflowStateKey(name, workflowId)))) {
+      logger.debug(
+        { workflowName: name, workflowId, channel: signal.ch },
+        'signal kept until the instance starts',
+      );
+      return false;
+    }
+    await forgetEarlySignal(storage, name, workflowId, signal.id);
+    return true;
   }
 
   async #index(state: WorkflowState): Promise<void> {

@@ -4,7 +4,7 @@ import { channel, inline, proxyService, random, sleep } from './api.ts';
 import { all, any } from './deferred.ts';
 import { DeterminismError } from './errors.ts';
 import type { CommandEntry, EventEntry } from './state.ts';
-import { WorkflowRun } from './workflow-run.ts';
+import { type CheckMode, WorkflowRun } from './workflow-run.ts';
 
 const info = {
   workflowId: 'w1',
@@ -20,9 +20,14 @@ interface Svc {
   b(): string;
 }
 
-async function run(fn: () => Promise<unknown>, events: EventEntry[], recorded?: CommandEntry[]) {
+async function run(
+  fn: () => Promise<unknown>,
+  events: EventEntry[],
+  recorded?: CommandEntry[],
+  checkMode?: CheckMode,
+) {
   const r = new WorkflowRun(info, 1000);
-  if (recorded) r.expect(recorded);
+  if (recorded) r.expect(recorded, checkMode);
   r.start(fn);
   await r.settle();
   const emitted: CommandEntry[] = [...r.takeCommands()];
@@ -73,6 +78,19 @@ test('a replay asking for another command is a DeterminismError naming position 
   assert.equal(r.determinismError.expected, 'task Svc.a');
   assert.equal(r.determinismError.actual, 'task Svc.b');
   assert.match(r.determinismError.message, /workflow W \(w1\) is not deterministic at position 0/);
+});
+
+test('checkMode none compares no kinds, names or arguments, only that each command was recorded', async () => {
+  const recorded: CommandEntry[] = [{ t: 'cmd', p: 0, kind: 'task', name: 'Svc.a' }];
+  const other = async () => proxyService<Svc>('Svc').b();
+  const { r } = await run(other, [{ t: 'ok', p: 0, r: 'A', at: 5 }], recorded, 'none');
+  assert.equal(r.determinismError, undefined);
+  assert.deepEqual(r.outcome, { status: 'completed', result: 'A' });
+  const twice = async () => [await proxyService<Svc>('Svc').a(), await proxyService<Svc>('Svc').a()];
+  const extra = await run(twice, [], [], 'none');
+  assert.ok(extra.r.determinismError instanceof DeterminismError, 'a command history lacks still fails');
+  const simple = await run(other, [], recorded, 'simple');
+  assert.ok(simple.r.determinismError instanceof DeterminismError);
 });
 
 test('a replay that stops asking for a recorded command is a DeterminismError too', async () => {

@@ -6,6 +6,7 @@
  */
 import type { Storage } from '../storage/storage.ts';
 import type { WorkflowRegistry } from './definitions.ts';
+import { type EarlySignals, loadEarlySignals, type SignalEvent } from './early-signals.ts';
 import { toErrorInfo } from './errors.ts';
 import {
   commandId,
@@ -35,6 +36,10 @@ export interface StepResult {
   notify?: Send[];
   /** New instance: its tags go to the tag index once written. */
   created?: boolean;
+  /** A signal for an id without any record: the engine keeps it for the start (see early-signals.ts). */
+  keepSignal?: SignalEvent;
+  /** Kept signals this start applied: the engine clears them once the state is written. */
+  earlySignals?: EarlySignals;
 }
 
 export interface StepOptions {
@@ -46,6 +51,8 @@ export interface StepOptions {
   /** Epoch ms now: event times, completion times, retention. */
   clock: () => number;
   checkMode?: CheckMode;
+  /** Per-workflow check modes (overriding `checkMode`). */
+  checkModes?: Record<string, CheckMode>;
 }
 
 const sameWaiter = (a: Waiter, b: Waiter) =>
@@ -89,6 +96,10 @@ export class WorkflowStep {
             outcomeSend(workflowName, workflowId, message.waiter, { status: 'unknown' }, this.#o.workerName),
           ],
         };
+      }
+      if (message.type === 'signal' && !loaded) {
+        const { signalId: id, channel: ch, value: v } = message;
+        return { sends: [], keepSignal: { t: 'sig', ch, v, id, at: now } };
       }
       return { sends: [] }; // late outcomes, signals or cancels for an instance that is gone
     }
@@ -190,13 +201,25 @@ export class WorkflowStep {
     const run = newRun(this.#o.registry, state);
     const sends: Send[] = [];
     await run.settle();
-    return { ...(await this.#afterEvent(state, run, sends, now)), created: true };
+    let result = await this.#afterEvent(state, run, sends, now);
+    // Signals sent before the instance existed, in the order they came.
+    const early = await loadEarlySignals(this.#o.storage, state.workflowName, state.workflowId);
+    for (const signal of early.signals) {
+      if (isTerminal(state.status)) break;
+      if (state.signalIds.includes(signal.id)) continue;
+      state.signalIds.push(signal.id);
+      this.#apply(state, run, { ...signal, at: now });
+      await run.settle();
+      result = await this.#afterEvent(state, run, sends, now, signal);
+    }
+    return { ...result, created: true, ...(early.version > 0 ? { earlySignals: early } : {}) };
   }
 
   /** Replays the whole recorded history into a fresh run. */
   async rebuild(state: WorkflowState): Promise<WorkflowRun> {
     this.rebuilds += 1;
-    return replayRun(this.#o.registry, this.#o.storage, state, this.#o.checkMode);
+    const checkMode = this.#o.checkModes?.[state.workflowName] ?? this.#o.checkMode;
+    return replayRun(this.#o.registry, this.#o.storage, state, checkMode);
   }
 
   /** After a DeterminismError and a code fix: replay again and, if it passes, go on from the blocked event. */

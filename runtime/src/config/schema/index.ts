@@ -39,6 +39,19 @@ const crossSectionRules = z.superRefine<Record<string, unknown>>(
         seen.add(entry.name);
       });
     }
+    // Infinitic lets each workflow engine keep its own storage; here the engine and every client
+    // read one store (the top-level `storage`), so a per-engine one would split state from its readers.
+    for (const engine of ['stateEngine', 'tagEngine'] as const) {
+      list(config.workflows).forEach((entry, index) => {
+        const section = entry[engine];
+        if (section === undefined || section === null || section.storage === undefined) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workflows', index, engine, 'storage'],
+          message: `a storage per workflow engine is not supported by the TypeScript runtime (clients and engines share one store): move it to the top-level 'storage'`,
+        });
+      });
+    }
     if (config.storage !== undefined && config.storage !== null) return;
     const check = (key: 'services' | 'workflows', engine: 'tagEngine' | 'stateEngine', what: string) => {
       list(config[key]).forEach((entry, index) => {

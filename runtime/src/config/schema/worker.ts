@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { batchSchema, int, nonBlank, nullAsEmpty, seconds } from './common.ts';
 import { storageSchema } from './storage.ts';
 
+const TS = 'Informational in TypeScript';
+
 export const retrySchema = z
   .strictObject({
     minimumSeconds: seconds().default(1).describe('Delay before the first retry'),
@@ -44,15 +46,35 @@ export const serviceExecutorSchema = z
   })
   .describe('Runs the tasks of the service');
 
+// In TypeScript one engine consumer per workflow applies messages and runs the code (Infinitic's
+// state engine and workflow executor in one): the keys below say which settings it honours.
+const oneConsumer = `${TS} (one engine consumer per workflow)`;
+
 export const workflowExecutorSchema = z
   .strictObject({
     ...executorKeys,
+    concurrency: executorKeys.concurrency.describe(
+      'Instances handled in parallel by this worker (the larger of this and stateEngine.concurrency); 0 = this worker does not run the workflow',
+    ),
+    retry: executorKeys.retry.describe(
+      `${TS}: workflow code is deterministic, so a retry would fail alike; resume a failed instance with retryTasks`,
+    ),
+    batch: executorKeys.batch.describe(TS),
+    eventHandlerConcurrency: executorKeys.eventHandlerConcurrency.describe(oneConsumer),
+    retryHandlerConcurrency: executorKeys.retryHandlerConcurrency.describe(oneConsumer),
     classes: z
       .array(z.string())
       .optional()
       .describe('Informational in TypeScript (versions are registered in code)'),
-    timeoutSeconds: seconds().default(60).describe('Timeout of one workflow task (replay step)'),
-    checkMode: z.enum(['none', 'simple', 'strict']).default('simple').describe('Determinism check on replay'),
+    timeoutSeconds: seconds()
+      .default(60)
+      .describe(`${TS}: workflow code does no I/O, so a replay step has nothing to wait for`),
+    checkMode: z
+      .enum(['none', 'simple', 'strict'])
+      .default('simple')
+      .describe(
+        'Determinism check on replay: simple = same command kind and name at each position, strict = also the same arguments, none = only that each command was recorded',
+      ),
   })
   .describe('Runs the workflow code');
 
@@ -67,24 +89,36 @@ const serviceTagEngineSchema = z
   .strictObject({ concurrency: engineKeys.concurrency, storage: engineKeys.storage })
   .describe('Tags of the service (needs storage)');
 
+const notPerEngine =
+  'Not supported in TypeScript (a located validation error): engines and clients share the top-level storage';
+const tagsInEngine = `${TS} (the workflow engine indexes tags; clients fan out by tag)`;
+
 const workflowTagEngineSchema = z
   .strictObject({
-    ...engineKeys,
-    fanoutPageSize: int(1).default(5000).describe('Ids per page when fanning out'),
+    concurrency: engineKeys.concurrency.describe(tagsInEngine),
+    storage: engineKeys.storage.describe(notPerEngine),
+    batch: engineKeys.batch.describe(TS),
+    fanoutPageSize: int(1)
+      .default(5000)
+      .describe('Ids per page when fanning out; informational in TypeScript'),
   })
   .describe('Tags and custom ids of the workflow (needs storage)');
 
 const stateEngineSchema = z
   .strictObject({
-    ...engineKeys,
-    commandHandlerConcurrency: int(0).optional(),
-    timerHandlerConcurrency: int(0).optional(),
-    eventHandlerConcurrency: int(0).optional(),
+    concurrency: engineKeys.concurrency.describe(
+      'Instances handled in parallel (the larger of this and executor.concurrency)',
+    ),
+    storage: engineKeys.storage.describe(notPerEngine),
+    batch: engineKeys.batch.describe(TS),
+    commandHandlerConcurrency: int(0).optional().describe(oneConsumer),
+    timerHandlerConcurrency: int(0).optional().describe(oneConsumer),
+    eventHandlerConcurrency: int(0).optional().describe(oneConsumer),
     timerHandlerPastDueSeconds: z
       .number()
       .min(3600, 'timerHandlerPastDueSeconds must be at least 1 hour')
       .default(259200)
-      .describe('Timers older than this are dropped'),
+      .describe('Timers older than this are dropped; informational in TypeScript (a late timer still fires)'),
   })
   .describe('Workflow state (needs storage)');
 
