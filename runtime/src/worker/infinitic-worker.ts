@@ -12,7 +12,7 @@ import { InfiniticError } from '../errors.ts';
 import { backlogProbe } from '../observability/backlog.ts';
 import { HealthServer } from '../observability/health-server.ts';
 import { instrumentStorage } from '../observability/instrumented-storage.ts';
-import { createLogger, type LogLevel } from '../observability/logger.ts';
+import { createLogger, type LogFormat, type LogLevel } from '../observability/logger.ts';
 import { WorkerMetrics } from '../observability/worker-metrics.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -54,6 +54,8 @@ export interface InfiniticWorkerOptions {
   logger?: Logger;
   /** Level of the default logger. Default 'info' (or env LOG_LEVEL). */
   logLevel?: LogLevel;
+  /** Format of the default logger: `json` (default) or `pretty` (config `logging.format`). */
+  logFormat?: LogFormat;
   /** Consumer settings: broker redeliveries before a poison message goes to the DLQ (default 3) and the nack delay. */
   maxRedeliverCount?: number;
   negativeAckRedeliveryDelayMs?: number;
@@ -129,7 +131,11 @@ export class InfiniticWorker {
     this.name = options.name;
     this.logger =
       options.logger ??
-      createLogger({ name: options.name, ...(options.logLevel ? { level: options.logLevel } : {}) });
+      createLogger({
+        name: options.name,
+        ...(options.logLevel ? { level: options.logLevel } : {}),
+        ...(options.logFormat ? { format: options.logFormat } : {}),
+      });
     this.metrics = new WorkerMetrics({ defaultMetrics: true });
     this.#storage = instrumentStorage(options.storage, this.metrics);
     for (const [serviceName, implementation] of Object.entries(options.services)) {

@@ -96,6 +96,20 @@ describe('workflows[] from config', () => {
       Orders: { concurrency: 3, checkMode: 'simple' },
     });
   });
+
+  test('logging.level and logging.format reach the worker (json by default)', () => {
+    const pretty = config({
+      logging: { level: 'debug', format: 'pretty' },
+      observability: { enabled: false },
+    });
+    const options = workerOptionsFromConfig(pretty, { services, workflows });
+    assert.deepEqual([options.logLevel, options.logFormat], ['debug', 'pretty']);
+    const plain = workerOptionsFromConfig(config({ observability: { enabled: false } }), {
+      services,
+      workflows,
+    });
+    assert.equal(plain.logFormat, 'json');
+  });
 });
 
 describe('--services / --workflows selections', () => {

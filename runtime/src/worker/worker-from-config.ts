@@ -223,6 +223,7 @@ export function workerOptionsFromConfig(
     shutdownGracePeriodSeconds:
       config.shutdownGracePeriodSeconds ?? config.transport.shutdownGracePeriodSeconds,
     logLevel: logging.level,
+    logFormat: logging.format,
     closeComponents: true,
     ...(observability.enabled
       ? {
