@@ -1,8 +1,15 @@
-/** `infinitic dispatch`'s side of the embedded worker's loopback dev endpoint. */
+/** The CLI's side (`infinitic dispatch`, `infinitic workflows`) of the embedded worker's loopback dev endpoint. */
 import { realpathSync } from 'node:fs';
+import type { WorkflowInspection, WorkflowSummary } from '@infinitic/runtime';
 import { CliError, EXIT } from '../cli/run-cli.ts';
 import { DEV_DISPATCH_PATH, DEV_INFO_PATH, type DevInfo } from './dev-endpoint.ts';
 import type { DispatchOutcome, DispatchRequest } from './dispatch-request.ts';
+import {
+  DEV_WORKFLOWS_PATH,
+  type WorkflowReader,
+  workflowInspectPath,
+  workflowListPath,
+} from './workflows-request.ts';
 
 function same(a: string, b: string): boolean {
   try {
@@ -28,15 +35,20 @@ export async function findEmbeddedWorker(port: number, dir: string): Promise<Dev
   }
 }
 
-/** Sends one dispatch to the embedded worker; its errors come back as the same one-line CLI errors. */
-export async function dispatchViaEndpoint(port: number, request: DispatchRequest): Promise<DispatchOutcome> {
+type ErrorBody = { error?: { code?: string; message?: string; exitCode?: number } };
+
+/** One call to the embedded worker's dev endpoint; its errors come back as the same one-line CLI errors. */
+async function callEndpoint<T>(
+  port: number,
+  path: string,
+  init: RequestInit & { timeoutMs: number },
+  accept: (status: number) => boolean = (status) => status < 300,
+): Promise<{ status: number; body: T }> {
   let response: Response;
   try {
-    response = await fetch(`http://127.0.0.1:${port}${DEV_DISPATCH_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(request.timeoutMs + 5000),
+    response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      ...init,
+      signal: AbortSignal.timeout(init.timeoutMs),
     });
   } catch (error) {
     throw new CliError(
@@ -45,13 +57,47 @@ export async function dispatchViaEndpoint(port: number, request: DispatchRequest
       'INF_DISPATCH_EMBEDDED',
     );
   }
-  const body = (await response.json().catch(() => ({}))) as DispatchOutcome & {
-    error?: { code?: string; message?: string; exitCode?: number };
-  };
-  if (response.ok) return body;
+  const body = (await response.json().catch(() => ({}))) as T & ErrorBody;
+  if (accept(response.status)) return { status: response.status, body };
   throw new CliError(
     body.error?.message ?? `the embedded worker answered HTTP ${response.status}`,
     body.error?.exitCode ?? EXIT.failure,
     body.error?.code ?? 'INF_DISPATCH_EMBEDDED',
   );
+}
+
+/** Sends one dispatch to the embedded worker. */
+export async function dispatchViaEndpoint(port: number, request: DispatchRequest): Promise<DispatchOutcome> {
+  const { body } = await callEndpoint<DispatchOutcome>(port, DEV_DISPATCH_PATH, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+    timeoutMs: request.timeoutMs + 5000,
+  });
+  return body;
+}
+
+const READ_TIMEOUT_MS = 30_000;
+
+/** The embedded worker's workflow reader, over its dev endpoint (the client API, one call per route). */
+export function endpointReader(port: number): WorkflowReader {
+  return {
+    listWorkflows: async (workflowName, options) =>
+      (
+        await callEndpoint<WorkflowSummary[]>(port, workflowListPath(workflowName, options), {
+          timeoutMs: READ_TIMEOUT_MS,
+        })
+      ).body,
+    inspectWorkflow: async (workflowName, workflowId) => {
+      const { status, body } = await callEndpoint<WorkflowInspection & ErrorBody>(
+        port,
+        workflowInspectPath(workflowName, workflowId),
+        { timeoutMs: READ_TIMEOUT_MS },
+        (code) => code < 300 || code === 404,
+      );
+      if (status !== 404) return body;
+      if (body.error?.code === 'INF_WORKFLOW_UNKNOWN') return undefined;
+      throw new CliError(`the embedded worker has no ${DEV_WORKFLOWS_PATH} route: restart it`, EXIT.failure);
+    },
+  };
 }

@@ -4,12 +4,22 @@
  * which `infinitic dispatch` in another terminal reaches the in-memory worker:
  *   GET  /dev/info      → { embedded: true, project, dir, services, workflows }
  *   POST /dev/dispatch  → a DispatchRequest in, a DispatchOutcome out
- * It binds 127.0.0.1, refuses other peers, and takes only JSON without an Origin header, so a web
- * page cannot drive it.
+ *   GET  /dev/workflows/NAME[?status=&tag=&limit=]  → WorkflowSummary[] (the client's listWorkflows)
+ *   GET  /dev/workflows/NAME/ID                      → WorkflowInspection, or 404 (inspectWorkflow)
+ * It binds 127.0.0.1, refuses other peers, takes only JSON without an Origin header, and answers
+ * the workflow routes only to a loopback Host without an Origin, so a web page cannot drive it
+ * or read workflow data (even through DNS rebinding).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DispatchOutcome, DispatchRequest } from './dispatch-request.ts';
+import {
+  DEV_WORKFLOWS_PATH,
+  NO_INSPECTION,
+  parseWorkflowRoute,
+  type WorkflowReader,
+  type WorkflowRoute,
+} from './workflows-request.ts';
 
 export const DEV_INFO_PATH = '/dev/info';
 export const DEV_DISPATCH_PATH = '/dev/dispatch';
@@ -29,12 +39,20 @@ export interface DevEndpointOptions {
   dir: string;
   known: Record<'service' | 'workflow', Record<string, unknown>>;
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
+  /** The worker's client's workflow side; absent when its runtime cannot inspect workflows. */
+  workflows?: WorkflowReader;
   readiness(): Promise<{ ready: boolean }>;
   metrics: { metrics(): Promise<string>; contentType: string };
 }
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** A request from a local program: a loopback Host (not a rebound DNS name) and no Origin. */
+function fromLocalClient(req: IncomingMessage): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  return req.headers.origin === undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(host);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -137,6 +155,16 @@ export class DevEndpoint {
       };
       return send(res, 200, info);
     }
+    if (req.method === 'GET' && path?.startsWith(`${DEV_WORKFLOWS_PATH}/`)) {
+      if (!fromLocalClient(req)) return send(res, 403, { error: { message: 'local clients only' } });
+      let route: WorkflowRoute | undefined;
+      try {
+        route = parseWorkflowRoute(req.url ?? '/');
+      } catch (error) {
+        return sendError(res, 400, error);
+      }
+      if (route) return this.#workflows(res, route);
+    }
     if (req.method === 'POST' && path === DEV_DISPATCH_PATH) {
       if (req.headers.origin !== undefined || !req.headers['content-type']?.startsWith('application/json')) {
         return send(res, 403, { error: { message: 'JSON from a local client only' } });
@@ -150,18 +178,40 @@ export class DevEndpoint {
       try {
         return send(res, 200, await o.dispatch(request));
       } catch (error) {
-        const e = error as { code?: string; message?: string; exitCode?: number };
-        return send(res, 422, {
-          error: {
-            code: e.code ?? 'INF_DISPATCH',
-            message: e.message ?? String(error),
-            exitCode: e.exitCode,
-          },
-        });
+        return sendError(res, 422, error, 'INF_DISPATCH');
       }
     }
-    send(res, 404, { error: { message: `not found: try /health, /ready, /metrics, ${DEV_INFO_PATH}` } });
+    send(res, 404, {
+      error: {
+        message: `not found: try /health, /ready, /metrics, ${DEV_INFO_PATH}, ${DEV_WORKFLOWS_PATH}/NAME`,
+      },
+    });
   }
+
+  async #workflows(res: ServerResponse, route: WorkflowRoute): Promise<void> {
+    const reader = this.#options.workflows;
+    if (!reader) return send(res, 501, { error: { code: 'INF_NOT_YET', message: NO_INSPECTION } });
+    try {
+      if (route.kind === 'list') {
+        return send(res, 200, await reader.listWorkflows(route.workflowName, route.options));
+      }
+      const inspection = await reader.inspectWorkflow(route.workflowName, route.workflowId);
+      if (inspection) return send(res, 200, inspection);
+      return send(res, 404, {
+        error: { code: 'INF_WORKFLOW_UNKNOWN', message: `no instance '${route.workflowId}'` },
+      });
+    } catch (error) {
+      return sendError(res, 500, error, 'INF_WORKFLOWS');
+    }
+  }
+}
+
+/** An error as the CLI rethrows it (dev-endpoint-client.ts): its code, message and exit code. */
+function sendError(res: ServerResponse, status: number, error: unknown, fallbackCode = 'INF_USAGE'): void {
+  const e = error as { code?: string; message?: string; exitCode?: number };
+  send(res, status, {
+    error: { code: e.code ?? fallbackCode, message: e.message ?? String(error), exitCode: e.exitCode },
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

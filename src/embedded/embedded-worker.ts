@@ -16,6 +16,7 @@ import {
   runDispatch,
 } from './dispatch-request.ts';
 import { type LoadedProject, loadProject, methodsOf } from './load-project.ts';
+import { readerOf } from './workflows-request.ts';
 
 export interface EmbeddedOptions {
   /** Project directory (holds package.json, config/, dist/src/registry.js). */
@@ -140,6 +141,7 @@ export async function startEmbeddedWorker(options: EmbeddedOptions): Promise<Emb
         dir: project.dir,
         known,
         dispatch,
+        workflows: readerOf(client),
         readiness: () => runtime.readiness({ transport, storage, state: () => worker.state }),
         metrics: worker.metrics.registry,
       });

@@ -2,18 +2,20 @@
  * `infinitic dispatch --embedded` and `infinitic dev up --embedded` on a freshly scaffolded project
  * (no Docker): the sample's result, the failure paths (unknown service or method, a task that
  * throws, a project not built), and a foreground embedded worker reached from another process
- * through its loopback dev endpoint, stopped cleanly by SIGTERM.
+ * through its loopback dev endpoint, stopped cleanly by SIGTERM. While it runs, `infinitic workflows
+ * list|inspect` read its workflow instances (a ChecklistWorkflow added to the sample) the same way.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import getPort from 'get-port';
 import { waitFor } from '../support/services.ts';
 import { assertOneLineError, CLI, infinitic, scaffoldSample } from './dispatch-helpers.ts';
-import { ok } from './scaffold-helpers.ts';
+import { ok, run as runCommand } from './scaffold-helpers.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'dispatch-embedded-'));
 const dir = path.join(root, 'app');
@@ -22,9 +24,52 @@ let port: number;
 const run = (args: string[], env: Record<string, string> = {}) =>
   infinitic(dir, args, { INFINITIC_HEALTH_PORT: String(port), LOG_LEVEL: '', ...env });
 
+/** A workflow with an instance for every state: completed, running (awaiting a signal), failed, and a tagged child. */
+const CHECKLIST_WORKFLOW = `import { Workflow } from '@infinitic/runtime/workflow';
+import type { HelloService } from '../services/hello-service.ts';
+
+export class ChecklistWorkflow extends Workflow {
+  #hello = this.service<HelloService>('HelloService');
+  #flaky = this.service<{ explode(what: string): Promise<string> }>('FlakyService');
+
+  async greet(name: string): Promise<string> {
+    return await this.#hello.sayHello(name);
+  }
+
+  async approve(name: string): Promise<string> {
+    const ok = await this.channel<boolean>('approval').receive({ timeoutMs: 600_000 });
+    return name + ': ' + ok;
+  }
+
+  async explode(what: string): Promise<string> {
+    return await this.#flaky.explode(what);
+  }
+
+  async delegate(name: string): Promise<string> {
+    return await this.workflow<ChecklistWorkflow>('ChecklistWorkflow', { tags: ['vip'] }).greet(name);
+  }
+}
+`;
+
+/** Registers ChecklistWorkflow in the sample (whatever workflows it already has) and rebuilds. */
+async function addChecklistWorkflow(): Promise<void> {
+  mkdirSync(path.join(dir, 'src/workflows'), { recursive: true });
+  writeFileSync(path.join(dir, 'src/workflows/checklist-workflow.ts'), CHECKLIST_WORKFLOW);
+  const registry = path.join(dir, 'src/registry.ts');
+  const source = readFileSync(registry, 'utf8');
+  const patched = source.replace(/(export const workflows\b[^=]*=\s*\{)/, '$1\n  ChecklistWorkflow,');
+  assert.notEqual(patched, source, 'src/registry.ts exports `workflows = {...}`');
+  writeFileSync(
+    registry,
+    `import { ChecklistWorkflow } from './workflows/checklist-workflow.ts';\n${patched}`,
+  );
+  ok(await runCommand('npm', ['run', 'build'], { cwd: dir, timeoutMs: 60_000 }), 'npm run build');
+}
+
 before(async () => {
   port = await getPort();
   await scaffoldSample(dir);
+  await addChecklistWorkflow();
 });
 
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -172,11 +217,102 @@ describe('infinitic dev up --embedded', () => {
     assert.equal(form.status, 403);
   });
 
+  it('infinitic workflows list|inspect read its instances through the dev endpoint', async () => {
+    const started = (method: string, arg: string, flags: string[] = []) =>
+      run(['dispatch', 'ChecklistWorkflow', method, JSON.stringify([arg]), ...flags]);
+    ok(await started('greet', 'Ada'), 'greet');
+    ok(await started('delegate', 'Bob'), 'delegate');
+    const approve = ok(await started('approve', 'Cy', ['--no-wait']), 'approve').stdout.trim();
+    const explode = await started('explode', 'cake', ['--json']);
+    assert.equal(explode.code, 1, explode.stderr);
+    const failedId = JSON.parse(explode.stdout).id as string;
+
+    const all = ok(await run(['workflows', 'list', '--json']), 'list --json');
+    const list = JSON.parse(all.stdout) as { workflowId: string; status: string; tags: string[] }[];
+    const count = (status: string) => list.filter((w) => w.status === status).length;
+    assert.deepEqual([list.length, count('completed'), count('running'), count('failed')], [5, 3, 1, 1]);
+    assert.equal(all.stderr, '', 'JSON only: no note');
+
+    const running = ok(await run(['workflows', 'list', '--status', 'running']), 'list --status');
+    const lines = running.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^ID +NAME +VERSION +STATUS +STARTED +UPDATED +TAGS$/);
+    assert.equal(lines.length, 2, running.stdout);
+    assert.match(lines[1] ?? '', new RegExp(`^${approve} +ChecklistWorkflow +0 +running +\\d{4}-`));
+    assert.match(
+      running.stderr,
+      new RegExp(
+        `1 instance\\(s\\) of .*ChecklistWorkflow.* in the embedded worker on 127\\.0\\.0\\.1:${port}`,
+      ),
+    );
+
+    const vip = JSON.parse(
+      ok(await run(['workflows', 'list', '--tag', 'vip', '--embedded', '--json']), 'tag').stdout,
+    ) as { tags: string[]; status: string }[];
+    assert.deepEqual(
+      vip.map((w) => [w.tags, w.status]),
+      [[['vip'], 'completed']],
+    );
+
+    const waiting = ok(await run(['workflows', 'inspect', 'ChecklistWorkflow', approve]), 'inspect');
+    assert.match(waiting.stdout, new RegExp(`^ChecklistWorkflow ${approve}: running$`, 'm'));
+    assert.match(waiting.stdout, /^ {2}method: {3}approve\("Cy"\)$/m);
+    assert.match(waiting.stdout, /^ {2}pending: {2}#1 timer$/m); // the receive's timeout
+    assert.match(waiting.stdout, /^ {4}#0 receive 'approval'$/m);
+    const failed = JSON.parse(
+      ok(await run(['workflows', 'inspect', 'ChecklistWorkflow', failedId, '--json']), 'inspect --json')
+        .stdout,
+    );
+    assert.equal(failed.status, 'failed');
+    assert.match(failed.error.message, /no cake today/);
+    assert.deepEqual(failed.history.byKind, { task: 1 });
+
+    const unknown = await run(['workflows', 'inspect', 'ChecklistWorkflow', 'nope']);
+    assert.equal(unknown.code, 1);
+    assertOneLineError(
+      unknown,
+      new RegExp(
+        `no instance 'nope' of workflow ChecklistWorkflow in the embedded worker on 127\\.0\\.0\\.1:${port}`,
+      ),
+    );
+  });
+
+  it('its workflow routes answer only local programs (no Origin, loopback Host)', async () => {
+    const get = (headers: Record<string, string>) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/dev/workflows/ChecklistWorkflow', headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await get({}), 200);
+    assert.equal(await get({ origin: 'http://evil.example' }), 403);
+    assert.equal(await get({ host: `evil.example:${port}` }), 403, 'DNS rebinding');
+  });
+
   it('SIGTERM stops it cleanly: exit 0, port released', async () => {
     child.kill('SIGTERM');
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /SIGTERM: stopping the embedded worker\nembedded worker stopped/);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/health`));
+  });
+
+  it('once it stopped, workflows --embedded (and the dev stack fallback) say how to start one', async () => {
+    const embedded = await run(['workflows', 'list', '--embedded']);
+    assert.equal(embedded.code, 1);
+    assertOneLineError(
+      embedded,
+      new RegExp(
+        `no embedded worker of app answers on 127\\.0\\.0\\.1:${port} .*\`infinitic dev up --embedded\``,
+      ),
+    );
+    const fallback = await run(['workflows', 'list']);
+    assert.equal(fallback.code, 1);
+    assertOneLineError(fallback, /dev stack .*`infinitic dev up`.*`--env NAME`/);
   });
 });
