@@ -1,7 +1,9 @@
 /**
  * `npm run bench:create`: wall time of `create-infinitic-app <dir> --yes --no-install --no-git`
  * (median of several runs, each into a fresh temp dir), beside two baselines measured in the same
- * run: a bare Node start and the `npm pack` of the runtime and kit that generation includes.
+ * run: a bare Node start and the `npm pack` of the runtime and kit that generation includes (the
+ * scaffolder packs staged copies of them, same files, with a published manifest: see
+ * src/scaffold/stage-package.ts).
  *
  *   node scripts/bench/create.ts [--runs 7] [--json]
  * Uses the built bin (dist/) when present, else the source with --conditions=source.

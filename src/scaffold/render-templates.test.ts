@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Compose placeholders are what these tests are about
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkWorkflowSource } from '@infinitic/runtime';
 import { parse } from 'yaml';
 import { TEMPLATES_DIR } from './kit-paths.ts';
 import { renderTemplates } from './render-templates.ts';
@@ -61,6 +62,7 @@ describe('renderTemplates', () => {
       assert.equal(base.transport.pulsar.tenant, '${PULSAR_TENANT:-acme}');
       assert.equal(base.transport.pulsar.namespace, '${PULSAR_NAMESPACE:-orders}');
       assert.equal(base.services[0].name, 'HelloService');
+      assert.equal(base.workflows[0].name, 'HelloWorkflow');
       for (const env of ['staging', 'production']) {
         const overlay = parse(text(files, `config/${env}.yml`));
         assert.deepEqual(Object.keys(overlay.storage).sort(), ['compression', storage].sort(), env);
@@ -68,16 +70,44 @@ describe('renderTemplates', () => {
         assert.match(String(overlay.transport.pulsar.client.authentication.token), /^\$\{PULSAR_TOKEN\}$/);
         assert.match(String(overlay.storage[storage].password), /^\$\{[A-Z_]+\}$/);
       }
-      assert.match(text(files, 'config/dev.yml'), /--replicas 3/);
+      const dev = parse(text(files, 'config/dev.yml'));
+      assert.deepEqual(dev.dev, { replicas: 3 }, 'the dev stack section `infinitic dev up` reads');
+      assert.deepEqual(
+        dev.workflows.map((w: { name: string }) => w.name),
+        ['HelloWorkflow'],
+      );
     });
   }
 
-  it('--sample none leaves the service files out and keeps a compiling skeleton', () => {
+  it('the hello sample registers HelloWorkflow, a deterministic workflow over HelloService', () => {
+    const files = renderTemplates(TEMPLATES_DIR, data());
+    const workflow = text(files, 'src/workflows/hello-workflow.ts');
+    assert.match(workflow, /export class HelloWorkflow extends Workflow/);
+    assert.match(workflow, /async greet\(name: string\): Promise<string>/);
+    assert.deepEqual(checkWorkflowSource(workflow, 'src/workflows/hello-workflow.ts'), []);
+    const registry = text(files, 'src/registry.ts');
+    assert.match(registry, /import \{ HelloWorkflow \} from '\.\/workflows\/hello-workflow\.ts'/);
+    assert.match(registry, /workflows: WorkflowDefinitions = \{\n {2}HelloWorkflow,\n\}/);
+    for (const path of ['src/client.ts', 'test/worker.test.ts', 'test/integration/stack.test.ts']) {
+      assert.match(
+        text(files, path),
+        /client\.workflow<HelloWorkflow>\('HelloWorkflow'[\s\S]*\.greet\(/,
+        path,
+      );
+    }
+    assert.match(text(files, 'README.md'), /infinitic dispatch HelloWorkflow greet/);
+  });
+
+  it('--sample none leaves the service and workflow files out and keeps a compiling skeleton', () => {
     const files = renderTemplates(TEMPLATES_DIR, data({ hello: false }));
     const paths = files.map((f) => f.path);
-    assert.ok(!paths.some((p) => p.startsWith('src/services/')));
+    assert.ok(!paths.some((p) => p.startsWith('src/services/') || p.startsWith('src/workflows/')));
     assert.doesNotMatch(text(files, 'src/worker.ts'), /HelloService/);
-    assert.equal(parse(text(files, 'config/base.yml')).services, undefined);
+    for (const f of files) assert.doesNotMatch(f.content.toString('utf8'), /Hello(Workflow|Service)/, f.path);
+    const base = parse(text(files, 'config/base.yml'));
+    assert.equal(base.services, undefined);
+    assert.equal(base.workflows, undefined);
+    assert.deepEqual(parse(text(files, 'config/dev.yml')).dev, { replicas: 3 });
   });
 
   it('the Dockerfile keeps the CA bundle in the build stage and never disables TLS checks', () => {

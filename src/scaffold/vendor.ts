@@ -2,9 +2,10 @@
  * The runtime is bundled with the kit, so a generated project installs without any registry
  * holding `@infinitic/runtime` or `create-infinitic-app`:
  *
- * 1. At generation time both packages are packed with `npm pack` (the same tarballs `npm publish`
- *    would upload; their dist/ must be built, which the kit's `npm run build` does) into
- *    `<project>/vendor/`.
+ * 1. At generation time both packages are packed with `npm pack` into `<project>/vendor/`: the
+ *    files `npm publish` would upload (their dist/ must be built, which the kit's `npm run build`
+ *    does), from a staged copy whose package.json drops the "source" export condition (it points
+ *    at src/*.ts, which the tarballs do not ship; see stage-package.ts).
  * 2. The generated package.json references them as `file:vendor/<name>-<version>.tgz`: the version
  *    is pinned by the file itself, and the lockfile records its integrity.
  * 3. The kit (dev dependency, for the `infinitic` CLI) itself depends on `@infinitic/runtime`;
@@ -14,12 +15,14 @@
  *    for third-party packages.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CliError, EXIT } from '../cli/run-cli.ts';
 import { KIT_ROOT } from './kit-paths.ts';
+import { stagePackage } from './stage-package.ts';
 
 const run = promisify(execFile);
 
@@ -79,25 +82,31 @@ export function checkBuilt(sources: VendorSources): void {
 }
 
 /**
- * Packs both packages into `<projectDir>/vendor` with one npm call. It runs from the kit's folder,
- * not the project's, so it can overlap with writing the project's package.json.
+ * Packs both packages into `<projectDir>/vendor` with one npm call, each from a staged copy with
+ * its published manifest. It runs from a temp folder, not the project's, so it can overlap with
+ * writing the project's package.json.
  */
 export async function packVendor(projectDir: string, sources: VendorSources): Promise<void> {
   const vendorDir = path.join(projectDir, 'vendor');
   mkdirSync(vendorDir, { recursive: true });
+  const stageRoot = mkdtempSync(path.join(tmpdir(), 'infinitic-vendor-'));
   try {
-    await run(
-      'npm',
-      ['pack', sources.runtime.dir, sources.kit.dir, '--pack-destination', vendorDir, '--silent'],
-      {
-        cwd: projectDir,
-        timeout: 120_000,
-        env: { ...process.env, npm_config_update_notifier: 'false' },
-      },
-    );
+    const staged = [sources.runtime, sources.kit].map((source, index) => {
+      const dir = path.join(stageRoot, String(index));
+      stagePackage(source.dir, dir);
+      return dir;
+    });
+    await run('npm', ['pack', ...staged, '--pack-destination', vendorDir, '--silent'], {
+      cwd: stageRoot,
+      timeout: 120_000,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? String(error);
+    const detail =
+      (error as { stderr?: string }).stderr?.trim().split('\n').at(-1) || (error as Error).message;
     throw new CliError(`npm pack failed: ${detail}`, EXIT.failure, 'INF_SCAFFOLD_PACK');
+  } finally {
+    rmSync(stageRoot, { recursive: true, force: true });
   }
   for (const source of [sources.runtime, sources.kit]) {
     const file = path.join(projectDir, vendoredPackage(source).file);

@@ -1,7 +1,7 @@
 /**
  * The kit's main job, `scripts/start` (`npm start`), run end to end in embedded mode into a
- * temporary directory: step headers, the scaffolded and built sample, the sample's result from the
- * embedded worker, timings. Also: a foreign non-empty directory is refused with one line.
+ * temporary directory: step headers, the scaffolded and built sample, the results of the sample's
+ * task and workflow from the embedded worker, timings. Also: a foreign non-empty directory is refused with one line.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +46,12 @@ describe('scripts/start', () => {
       out,
       /\$ infinitic dispatch HelloService sayHello '\["world"\]' --embedded\nHello, world!\n/,
     );
+    // the sample's workflow, registered in src/registry.ts, runs the same task durably
+    assert.match(
+      out,
+      /\$ infinitic dispatch HelloWorkflow greet '\["world"\]' --kind workflow --embedded\nHello, world!\n/,
+    );
+    assert.match(out, /next: .*npx infinitic dispatch HelloWorkflow greet/);
     assert.match(out, /timings:\n( {2}\d\. .+ +\d+\.\d s\n){6} {2}total +\d+\.\d s/);
     assert.match(out, new RegExp(`main job done \\(embedded\\): the project is in ${dir}`));
     assert.ok(existsSync(path.join(dir, 'dist/src/registry.js')), 'the project is built');

@@ -56,6 +56,8 @@ for (const storage of ['redis', 'postgres', 'mysql'] as const) {
         assert.equal(report.valid, true, report.issues.map(formatIssue).join('\n'));
         assert.ok(report.config?.storage?.[storage], `storage.${storage} configured`);
         assert.equal(report.config?.services[0]?.name, 'HelloService');
+        assert.equal(report.config?.workflows[0]?.name, 'HelloWorkflow');
+        if (envName === 'dev') assert.equal(report.config?.dev?.replicas, 2, 'dev.replicas (--yes: 2)');
       });
     }
 

@@ -80,7 +80,7 @@ describe('generated Dockerfile', { timeout: 240_000 }, () => {
     const config = path.join(root, 'in-memory.yml');
     writeFileSync(
       config,
-      'transport: inMemory\nstorage:\n  inMemory: {}\nservices:\n  - name: HelloService\n    executor:\n      concurrency: 1\n',
+      'transport: inMemory\nstorage:\n  inMemory: {}\nservices:\n  - name: HelloService\n    executor:\n      concurrency: 1\nworkflows:\n  - name: HelloWorkflow\n    executor:\n      concurrency: 1\n',
     );
     ok(
       await docker([

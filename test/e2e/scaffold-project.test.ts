@@ -1,8 +1,9 @@
 /**
  * A generated project works on its own: it installs from the vendored tarballs (npm, with the
  * registry for third-party packages only and no unreviewed install scripts), builds, passes its
- * own unit tests (in-memory) and integration test (Pulsar + Redis containers), and its vendored
- * `infinitic` CLI runs and validates every environment.
+ * own unit tests (in-memory) and integration test (Pulsar + Redis containers: HelloService and
+ * HelloWorkflow), loads under `--conditions=source`, and its vendored `infinitic` CLI runs and
+ * validates every environment.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,13 +37,31 @@ describe('generated project (--yes)', { timeout: 240_000 }, () => {
     const test = ok(await npm(['test']), 'npm test');
     assert.match(test.stdout, /# pass [1-9]|ℹ pass [1-9]/);
     assert.match(test.stdout, /ℹ fail 0|# fail 0/);
+    assert.match(test.stdout, /HelloWorkflow\.greet runs the sayHello task/);
+  });
+
+  it('its runtime and registry load under --conditions=source (the vendored manifests drop it)', async () => {
+    const script = [
+      "await import('@infinitic/runtime');",
+      "await import('@infinitic/runtime/workflow');",
+      "const r = await import('./dist/src/registry.js');",
+      'console.log(Object.keys(r.services).join(), Object.keys(r.workflows).join());',
+    ].join(' ');
+    const probe = ok(
+      await run(process.execPath, ['--conditions=source', '--input-type=module', '-e', script], {
+        cwd: dir,
+        timeoutMs: 30_000,
+      }),
+      'node --conditions=source',
+    );
+    assert.equal(probe.stdout.trim(), 'HelloService HelloWorkflow');
   });
 
   it('passes its integration test on Pulsar + Redis containers (the kit preset)', async () => {
     // image overrides (INFINITIC_PULSAR_IMAGE, INFINITIC_REDIS_IMAGE) and TESTCONTAINERS_* come from scripts/test-env
     const result = ok(await npm(['run', 'test:integration'], 150_000), 'npm run test:integration');
     console.log(`# test:integration: ${result.ms} ms`);
-    assert.match(result.stdout, /ℹ pass 1\n/);
+    assert.match(result.stdout, /ℹ pass 2\n/);
     assert.match(result.stdout, /ℹ skipped 0\n/);
   });
 
