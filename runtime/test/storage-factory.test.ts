@@ -2,32 +2,19 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
 import { services, uniqueName } from '../../test/support/services.ts';
 import type { StorageConfig } from '../src/config/schema/index.ts';
 import { storageSchema } from '../src/config/schema/storage.ts';
 import { buildStorage, createStorage } from '../src/storage/create-storage.ts';
 import { storageFromConfig } from '../src/storage/storage-from-config.ts';
+import { dropPostgresSchemas, postgresClient, postgresTestOptions } from './fixtures/sql-databases.ts';
 
 const redisUrl = new URL(services.redisUrl);
-const pgUrl = new URL(services.postgresUrl);
-const schema = uniqueName('storage_factory').replaceAll('-', '_');
 const prefix = `${uniqueName('storage-factory')}:`;
-const pgOptions = {
-  host: pgUrl.hostname,
-  port: Number(pgUrl.port || 5432),
-  username: decodeURIComponent(pgUrl.username || 'postgres'),
-  password: pgUrl.password ? decodeURIComponent(pgUrl.password) : undefined,
-  database: pgUrl.pathname.slice(1) || 'postgres',
-  schema,
-};
+const pgOptions = postgresTestOptions('storage_factory');
+const { schema } = pgOptions;
 
-after(async () => {
-  const client = new pg.Client({ ...pgOptions, user: pgOptions.username });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
+after(() => dropPostgresSchemas(pgOptions, [schema]));
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -67,8 +54,7 @@ describe('storage factories', () => {
   it('a lazily built postgres storage creates its tables on first use', async () => {
     const storage = buildStorage({ kind: 'postgres', ...pgOptions, compression: 'gzip' });
     try {
-      const client = new pg.Client({ ...pgOptions, user: pgOptions.username });
-      await client.connect();
+      const client = await postgresClient(pgOptions);
       const tables = async () =>
         (
           await client.query(

@@ -1,36 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import { services, uniqueName } from '../../test/support/services.ts';
 import { createStorage } from '../src/storage/create-storage.ts';
 import { createMysqlStorage, type MysqlStorageOptions } from '../src/storage/mysql-storage.ts';
+import { dropMysqlDatabases, mysqlConnection, mysqlTestOptions } from './fixtures/sql-databases.ts';
 import { storageConformance } from './storage-conformance.ts';
 import { wrapperConformance } from './storage-wrappers.ts';
 
-const url = new URL(services.mysqlUrl);
-const database = uniqueName('storage_test').replaceAll('-', '_');
-const options: MysqlStorageOptions = {
-  host: url.hostname,
-  port: Number(url.port || 3306),
-  username: decodeURIComponent(url.username || 'root'),
-  password: url.password ? decodeURIComponent(url.password) : null,
-  database,
-};
+const options = mysqlTestOptions('storage_test');
+const { database } = options;
 
-after(async () => {
-  const connection = await mysql.createConnection({
-    host: options.host,
-    port: options.port,
-    user: options.username,
-    password: options.password ?? undefined,
-  });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
-    await connection.query(`DROP DATABASE IF EXISTS \`${database}_b\``);
-  } finally {
-    await connection.end();
-  }
-});
+after(() => dropMysqlDatabases(options, [database, `${database}_b`]));
 
 storageConformance('mysql', () => createMysqlStorage(options));
 wrapperConformance('mysql', () => createMysqlStorage(options));
@@ -55,11 +34,7 @@ describe('mysql storage specifics', () => {
     try {
       await storages[0]?.keyValue.put('k', new Uint8Array([7]));
       assert.deepEqual(await storages[2]?.keyValue.get('k'), new Uint8Array([7]));
-      const connection = await mysql.createConnection({
-        host: options.host,
-        port: options.port,
-        user: options.username,
-      });
+      const connection = await mysqlConnection(options);
       const [rows] = await connection.query(
         'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
         [custom.database],

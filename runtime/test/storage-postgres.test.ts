@@ -1,37 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import pg from 'pg';
-import { services, uniqueName } from '../../test/support/services.ts';
 import { createStorage } from '../src/storage/create-storage.ts';
 import { createPostgresStorage, type PostgresStorageOptions } from '../src/storage/postgres-storage.ts';
+import { dropPostgresSchemas, postgresClient, postgresTestOptions } from './fixtures/sql-databases.ts';
 import { storageConformance } from './storage-conformance.ts';
 import { wrapperConformance } from './storage-wrappers.ts';
 
-const url = new URL(services.postgresUrl);
-const schema = uniqueName('storage_test').replaceAll('-', '_');
-const options: PostgresStorageOptions = {
-  host: url.hostname,
-  port: Number(url.port || 5432),
-  username: decodeURIComponent(url.username || 'postgres'),
-  password: url.password ? decodeURIComponent(url.password) : undefined,
-  database: url.pathname.slice(1) || 'postgres',
-  schema,
-};
+const options = postgresTestOptions('storage_test');
+const { schema } = options;
 
-after(async () => {
-  const client = new pg.Client({
-    ...options,
-    user: options.username,
-    password: options.password ?? undefined,
-  });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}_b" CASCADE`);
-  } finally {
-    await client.end();
-  }
-});
+after(() => dropPostgresSchemas(options, [schema, `${schema}_b`]));
 
 storageConformance('postgres', () => createPostgresStorage(options));
 wrapperConformance('postgres', () => createPostgresStorage(options));
@@ -56,12 +34,7 @@ describe('postgres storage specifics', () => {
     try {
       await storages[0]?.keyValue.put('k', new Uint8Array([7]));
       assert.deepEqual(await storages[2]?.keyValue.get('k'), new Uint8Array([7]));
-      const client = new pg.Client({
-        ...options,
-        user: options.username,
-        password: options.password ?? undefined,
-      });
-      await client.connect();
+      const client = await postgresClient(options);
       const { rows } = await client.query(
         'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
         [custom.schema],
@@ -78,12 +51,7 @@ describe('postgres storage specifics', () => {
 
   it('adopts a table created by Infinitic before 0.18 (no version column)', async () => {
     const legacy = `${schema}_c`;
-    const client = new pg.Client({
-      ...options,
-      user: options.username,
-      password: options.password ?? undefined,
-    });
-    await client.connect();
+    const client = await postgresClient(options);
     try {
       await client.query(`CREATE SCHEMA "${legacy}"`);
       await client.query(`CREATE TABLE "${legacy}".key_value_storage (id BIGSERIAL PRIMARY KEY,
