@@ -15,9 +15,17 @@ export interface ReplicaInfo {
   state: string;
   /** Docker health: healthy, unhealthy, starting, or none. */
   health: string;
+  /** Exit code of the last run when it is not running (e.g. 137 after `docker kill`). */
+  exitCode?: number;
   /** Host port by container port ("8080" → 18080). */
   ports: Record<string, number>;
   spec: string;
+}
+
+/** "Exited (137) 5 seconds ago", "Restarting (1) 2 seconds ago" → 137, 1. */
+function exitCodeOf(status: string): number | undefined {
+  const match = /^(?:Exited|Restarting) \((-?\d+)\)/.exec(status);
+  return match ? Number(match[1]) : undefined;
 }
 
 function healthOf(status: string): string {
@@ -40,6 +48,7 @@ export async function listReplicas(
       image: c.Image,
       state: c.State,
       health: c.State === 'running' ? healthOf(c.Status) : 'none',
+      ...(c.State === 'running' ? {} : { exitCode: exitCodeOf(c.Status) }),
       ports: Object.fromEntries(
         c.Ports.filter((p) => p.PublicPort).map((p) => [String(p.PrivatePort), p.PublicPort]),
       ),

@@ -1,9 +1,11 @@
 /**
  * Brings one service to N replicas: keeps a running replica whose spec hash matches, replaces one
- * that changed or stopped, removes replicas above N. Then waits for each replica's real readiness.
+ * that changed or stopped (a killed replica comes back this way), removes replicas above N after a
+ * graceful stop. Then waits for each replica's real readiness.
  */
 import type Docker from 'dockerode';
 import { containerSpec } from './container-spec.ts';
+import type { Progress } from './images.ts';
 import { listReplicas, type ReplicaInfo } from './inventory.ts';
 import type { StackModel, StackService } from './model.ts';
 import { containerHealthy, httpOk, redisPing, waitUntil } from './wait.ts';
@@ -12,6 +14,16 @@ export interface EnsureResult {
   kept: string[];
   created: string[];
   removed: string[];
+}
+
+/** Seconds a replica gets to finish in-flight work on SIGTERM before Docker kills it. */
+const STOP_GRACE_S = 10;
+
+/** Stops a container with SIGTERM (the worker releases its work), then removes it. */
+async function retire(docker: Docker, id: string): Promise<void> {
+  const container = docker.getContainer(id);
+  await container.stop({ t: STOP_GRACE_S }).catch(() => {}); // 304: already stopped
+  await container.remove({ force: true });
 }
 
 export async function ensureReplicas(
@@ -23,10 +35,9 @@ export async function ensureReplicas(
 ): Promise<EnsureResult> {
   const result: EnsureResult = { kept: [], created: [], removed: [] };
   const existing = await listReplicas(docker, model.project, service.name);
-  for (const old of existing.filter((r) => r.replica > count || r.replica < 1)) {
-    await docker.getContainer(old.id).remove({ force: true });
-    result.removed.push(old.name);
-  }
+  const surplus = existing.filter((r) => r.replica > count || r.replica < 1);
+  await Promise.all(surplus.map((old) => retire(docker, old.id)));
+  result.removed.push(...surplus.map((old) => old.name));
   const starts: Promise<void>[] = [];
   for (let replica = 1; replica <= count; replica++) {
     const spec = containerSpec(model, service, replica, imageId);
@@ -38,7 +49,7 @@ export async function ensureReplicas(
     }
     starts.push(
       (async () => {
-        if (current) await docker.getContainer(current.id).remove({ force: true });
+        if (current) await retire(docker, current.id);
         const container = await docker.createContainer(spec);
         result.created.push(spec.name ?? container.id);
         await container.start();
@@ -78,25 +89,43 @@ export async function replicaReady(
   }
 }
 
-/** Waits until every replica of the service is ready; returns the time it took. */
+/** Seconds between "still waiting" lines while replicas start. */
+const STILL_WAITING_MS = 10_000;
+
+/**
+ * Waits until every replica of the service is ready; returns the time it took. `progress` gets a
+ * line as each replica becomes ready and, every 10 s, which ones it still waits for.
+ */
 export async function waitReplicasReady(
   docker: Docker,
   model: StackModel,
   service: StackService,
   timeoutMs: number,
+  progress: Progress = () => {},
 ): Promise<number> {
   const start = Date.now();
   const replicas = await listReplicas(docker, model.project, service.name);
-  await Promise.all(
-    replicas.map((replica) =>
-      waitUntil(`${replica.name} (${service.name})`, timeoutMs, async () => {
-        // ports are assigned once the container runs: re-read them
-        const [fresh] = await listReplicas(docker, model.project, service.name).then((all) =>
-          all.filter((r) => r.id === replica.id),
-        );
-        return fresh ? replicaReady(docker, service, fresh) : false;
+  const pending = new Set(replicas.map((r) => r.name));
+  const seconds = () => ((Date.now() - start) / 1000).toFixed(1);
+  const ticker = setInterval(() => {
+    if (pending.size > 0) progress(`still waiting for ${[...pending].join(', ')} (${seconds()} s)`);
+  }, STILL_WAITING_MS);
+  try {
+    await Promise.all(
+      replicas.map(async (replica) => {
+        await waitUntil(`${replica.name} (${service.name})`, timeoutMs, async () => {
+          // ports are assigned once the container runs: re-read them
+          const [fresh] = await listReplicas(docker, model.project, service.name).then((all) =>
+            all.filter((r) => r.id === replica.id),
+          );
+          return fresh ? replicaReady(docker, service, fresh) : false;
+        });
+        pending.delete(replica.name);
+        if (replicas.length > 1) progress(`${replica.name} ready (${seconds()} s)`);
       }),
-    ),
-  );
+    );
+  } finally {
+    clearInterval(ticker);
+  }
   return Date.now() - start;
 }

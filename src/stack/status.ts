@@ -11,6 +11,8 @@ import { httpOk, redisPing } from './wait.ts';
 
 export interface ReplicaStatus extends Omit<ReplicaInfo, 'spec'> {
   ready: boolean;
+  /** Times Docker's restart policy restarted it after a crash (a `docker kill` is not restarted). */
+  restarts: number;
 }
 
 export interface StackStatus {
@@ -44,6 +46,14 @@ async function isReady(replica: ReplicaInfo): Promise<boolean> {
   return replica.health === 'healthy';
 }
 
+async function restartCount(docker: Docker, id: string): Promise<number> {
+  try {
+    return (await docker.getContainer(id).inspect()).RestartCount ?? 0;
+  } catch {
+    return 0; // removed meanwhile
+  }
+}
+
 export async function status(
   project: string,
   options: { docker?: Docker; tenant?: { tenant: string; namespace: string } } = {},
@@ -51,7 +61,11 @@ export async function status(
   const docker = options.docker ?? (await connectDocker());
   const replicas = await listReplicas(docker, project);
   const withReady: ReplicaStatus[] = await Promise.all(
-    replicas.map(async ({ spec: _spec, ...r }) => ({ ...r, ready: await isReady({ ...r, spec: _spec }) })),
+    replicas.map(async ({ spec: _spec, ...r }) => ({
+      ...r,
+      ready: await isReady({ ...r, spec: _spec }),
+      restarts: await restartCount(docker, r.id),
+    })),
   );
   const ready: Record<string, number> = {};
   for (const r of withReady) ready[r.service] = (ready[r.service] ?? 0) + (r.ready ? 1 : 0);
@@ -72,12 +86,13 @@ export async function status(
 
 /** A plain-text table: service, replica, state, health, ready, ports; then Pulsar topics. */
 export function formatStatus(s: StackStatus): string {
-  const rows = [['SERVICE', 'REPLICA', 'STATE', 'HEALTH', 'READY', 'PORTS']];
+  const rows = [['SERVICE', 'REPLICA', 'STATE', 'HEALTH', 'READY', 'RESTARTS', 'PORTS']];
   for (const r of s.replicas) {
     const ports = Object.entries(r.ports)
       .map(([c, h]) => `127.0.0.1:${h}->${c}`)
       .join(', ');
-    rows.push([r.service, r.name, r.state, r.health, r.ready ? 'yes' : 'no', ports || '-']);
+    const state = r.exitCode === undefined ? r.state : `${r.state} (${r.exitCode})`;
+    rows.push([r.service, r.name, state, r.health, r.ready ? 'yes' : 'no', String(r.restarts), ports || '-']);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) =>
@@ -87,6 +102,14 @@ export function formatStatus(s: StackStatus): string {
       .trimEnd(),
   );
   if (s.replicas.length === 0) lines.push(`(no containers for project ${s.project})`);
+  const stopped = s.replicas.filter((r) => r.state !== 'running');
+  if (stopped.length > 0) {
+    // Docker restarts a replica that crashed, not one stopped or killed from outside
+    lines.push(
+      '',
+      `not running: ${stopped.map((r) => r.name).join(', ')}; \`infinitic dev up --no-build\` (or \`infinitic dev scale N\` for workers) starts them again`,
+    );
+  }
   if (s.pulsar) {
     lines.push('', `Pulsar ${s.pulsar.adminUrl} namespace ${s.pulsar.tenant}/${s.pulsar.namespace}:`);
     if (s.pulsar.topics.length === 0) lines.push('  (no topics yet)');

@@ -138,6 +138,7 @@ export async function up(model: StackModel, options: UpOptions = {}): Promise<Up
           model,
           service,
           timeouts[service.name as 'pulsar' | 'redis'],
+          progress,
         );
         if (service.name === 'pulsar') timings.pulsarReadyMs = ms;
         if (service.name === 'redis') timings.redisReadyMs = ms;
@@ -156,7 +157,7 @@ export async function up(model: StackModel, options: UpOptions = {}): Promise<Up
     for (const worker of workers) {
       record(await ensureReplicas(docker, model, worker, ids.get(worker.name)!));
       progress(`waiting for ${worker.replicas} ${worker.name} replica(s) to be ready`);
-      timings.workersReadyMs = await waitReplicasReady(docker, model, worker, timeouts.worker);
+      timings.workersReadyMs = await waitReplicasReady(docker, model, worker, timeouts.worker, progress);
     }
   } catch (error) {
     await Promise.all(

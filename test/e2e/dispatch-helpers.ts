@@ -1,6 +1,9 @@
-/** Shared by the dispatch e2e tests: the CLI entry, a sample project with a failing service, one-line error checks. */
+/**
+ * Shared by the dispatch e2e tests: the CLI entry, a sample project with a failing service,
+ * one-line error checks, Prometheus counters.
+ */
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KIT, ok, type Run, run, runCreate } from './scaffold-helpers.ts';
 
@@ -54,10 +57,26 @@ export async function scaffoldSample(dir: string): Promise<void> {
         '$1\n  FlakyService: new FlakyServiceImpl(),',
       ),
   );
-  appendFileSync(
-    path.join(dir, 'config/dev.yml'),
-    // dev.yml already has `services:` (HelloService) and ends in comments: add a list item
-    '  - name: FlakyService\n    executor:\n      retry: { maximumRetries: 2, minimumSeconds: 0.05, maximumSeconds: 0.1 }\n',
-  );
+  const devYml = path.join(dir, 'config/dev.yml');
+  const flaky =
+    '  - name: FlakyService\n    executor:\n      retry: { maximumRetries: 2, minimumSeconds: 0.05, maximumSeconds: 0.1 }\n';
+  // dev.yml lists HelloService under `services:` (other sections may follow): add a first item
+  const withFlaky = readFileSync(devYml, 'utf8').replace(/^services:\n/m, `services:\n${flaky}`);
+  assert.match(withFlaky, /FlakyService/, 'config/dev.yml has a services: list');
+  writeFileSync(devYml, withFlaky);
   ok(await run('npm', ['run', 'build'], { cwd: dir, timeoutMs: 60_000 }), 'npm run build');
+}
+
+/** Sum of a Prometheus counter's samples whose labels include every `labels` pair (0 when absent). */
+export function counter(metrics: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of metrics.split('\n')) {
+    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(match[3]);
+  }
+  return sum;
 }

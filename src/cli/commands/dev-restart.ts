@@ -17,7 +17,8 @@ export const devRestartCommand: CommandModule<object, RestartArgs> = {
     }) as Argv<RestartArgs>,
   handler: async (args) => {
     const model = modelFromArgs(args);
-    const restarted = await restart(model, { service: args.service });
+    const progress = (message: string) => process.stderr.write(`${message}\n`);
+    const restarted = await restart(model, { service: args.service, progress });
     if (args.json) printJson({ restarted });
     else process.stdout.write(`restarted: ${restarted.join(', ') || '(nothing running)'}\n`);
   },

@@ -22,7 +22,8 @@ export const devScaleCommand: CommandModule<object, ScaleArgs> = {
       );
     }
     const model = modelFromArgs(args, { worker: true, replicas: args.replicas });
-    const result = await scale(model, args.replicas);
+    const progress = (message: string) => process.stderr.write(`${message}\n`);
+    const result = await scale(model, args.replicas, { progress });
     if (args.json) printJson({ replicas: args.replicas, ...result });
     else
       process.stdout.write(

@@ -9,9 +9,12 @@ import {
   createLogger,
   InfiniticClient,
   loadEnvironment,
+  PulsarAdmin,
   PulsarWsTransport,
   type Storage,
   storageFromConfig,
+  subscriptionFor,
+  topics,
 } from '@infinitic/runtime';
 import { checkTarget, type DispatchClient, oneLine } from '../../embedded/dispatch-request.ts';
 import { loadProject, methodsOf } from '../../embedded/load-project.ts';
@@ -96,6 +99,19 @@ async function knownTargets(
   return { services, workflows: [...workflows] };
 }
 
+/**
+ * Every dispatch makes a client with its own response topics (tasks, workflows), each with a durable
+ * subscription and a dead-letter topic, which Pulsar never collects: without this, each
+ * `infinitic dispatch` would leave up to four topics and two subscriptions in `dev status`. A worker
+ * still holding a producer on a response topic re-creates it bare (no subscription, so nothing is
+ * kept). Best effort: a failure here does not fail the dispatch.
+ */
+async function dropResponseTopics(admin: PulsarAdmin, tenant: string, namespace: string, client: string) {
+  const responses = [topics.clientResponse(client), topics.clientResponse(`${client}-workflows`)];
+  const names = responses.flatMap((topic) => [topic, topics.deadLetter(topic, subscriptionFor(topic))]);
+  await Promise.all(names.map((topic) => admin.deleteTopic(tenant, namespace, topic).catch(() => {})));
+}
+
 export interface StackClient {
   client: DispatchClient;
   close(): Promise<void>;
@@ -126,12 +142,15 @@ export async function stackClient(dirArg: string, envName: string): Promise<Stac
     );
   }
   const name = `dispatch-${process.pid}-${Date.now().toString(36)}`;
-  const transport = new PulsarWsTransport({
+  const connection = {
     webServiceUrl: stack.addresses.PULSAR_WEB_SERVICE_URL ?? pulsar.webServiceUrl,
+    ...(pulsar.client?.authentication?.token ? { token: pulsar.client.authentication.token } : {}),
+  };
+  const transport = new PulsarWsTransport({
+    ...connection,
     tenant: pulsar.tenant,
     namespace: pulsar.namespace,
     clientName: name,
-    ...(pulsar.client?.authentication?.token ? { token: pulsar.client.authentication.token } : {}),
   });
   const storage: Storage | undefined = config.storage ? storageFromConfig(config.storage) : undefined;
   const client = new InfiniticClient({
@@ -145,7 +164,10 @@ export async function stackClient(dirArg: string, envName: string): Promise<Stac
   const known = await knownTargets(dir, config);
   return {
     client: client as unknown as DispatchClient,
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await dropResponseTopics(new PulsarAdmin(connection), pulsar.tenant, pulsar.namespace, name);
+    },
     stack,
     workflows: known.workflows,
     check: (request) => {
