@@ -50,7 +50,7 @@ type Storage = NonNullable<InfiniticConfig['storage']>;
 
 const STORAGE_PORTS = { redis: 6379, postgres: 5432, mysql: 3306 } as const;
 
-/** Every storage the config uses: top level and per engine, with its dotted path. */
+/** Every storage the config uses: top level and services' tag engines, with its dotted path. */
 export function storagesOf(config: InfiniticConfig): { path: string; storage: Storage }[] {
   const found: { path: string; storage: Storage }[] = [];
   if (config.storage) found.push({ path: 'storage', storage: config.storage });
@@ -58,12 +58,7 @@ export function storagesOf(config: InfiniticConfig): { path: string; storage: St
     const storage = service.tagEngine?.storage;
     if (storage) found.push({ path: `services[${i}].tagEngine.storage`, storage });
   });
-  config.workflows.forEach((workflow, i) => {
-    for (const engine of ['stateEngine', 'tagEngine'] as const) {
-      const storage = workflow[engine]?.storage;
-      if (storage) found.push({ path: `workflows[${i}].${engine}.storage`, storage });
-    }
-  });
+  // A workflow engine has no storage of its own here: validation refuses one (clients share the top-level store).
   return found;
 }
 

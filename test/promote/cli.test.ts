@@ -18,10 +18,12 @@ function run(args: string[], env: Record<string, string> = SECRETS) {
   const result = spawnSync(process.execPath, ['--conditions=source', main, ...args], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 30_000,
+    // generous: a loaded 2-core CI machine took over 30 s for one run; a hang still ends here
+    timeout: 120_000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   assert.doesNotMatch(result.stderr, /^\s+at /m, 'never a stack trace');
+  assert.equal(result.error, undefined, `infinitic ${args.join(' ')}: ${result.error}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -26,8 +26,8 @@ const BAD: Record<string, { why: string; patch: Patch; file?: 'base.yml' }> = {
   PROD004: { why: 'no redis password', patch: { remove: ['storage.redis.password'] } },
   PROD005: { why: 'literal redis password', patch: { set: [['storage.redis.password', 'hunter2-literal']] } },
   PROD006: {
-    why: 'in-memory state engine storage',
-    patch: { set: [['workflows', [{ name: 'OrderWorkflow', stateEngine: { storage: 'inMemory' } }]]] },
+    why: 'in-memory storage',
+    patch: { set: [['storage', 'inMemory']] },
   },
   PROD007: { why: 'localhost redis', patch: { set: [['storage.redis.host', 'localhost']] } },
   PROD008: { why: 'no WebSocket proxy configured', patch: { remove: ['transport.pulsar.webSocketUrl'] } },

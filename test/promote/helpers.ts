@@ -37,3 +37,49 @@ export function docsOf(content: string): Record<string, unknown>[] {
 
 // biome-ignore lint/suspicious/noExplicitAny: test access into manifest objects
 export type Any = any;
+
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
+
+/**
+ * What a pod spec breaks of the Kubernetes Pod Security Standards' `restricted` profile, one line
+ * a finding ([] when it complies): host namespaces, ports and volume types, privilege escalation,
+ * root, seccomp and capabilities, each container checked with the pod-level defaults it inherits.
+ */
+export function restrictedProfileViolations(pod: Any): string[] {
+  const found: string[] = [];
+  const podContext = pod.securityContext ?? {};
+  for (const key of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[key]) found.push(`pod: ${key}`);
+  if (podContext.runAsUser === 0) found.push('pod: runAsUser 0');
+  for (const volume of pod.volumes ?? []) {
+    const type = Object.keys(volume).find((key) => key !== 'name');
+    if (!RESTRICTED_VOLUME_TYPES.includes(type ?? '')) found.push(`volume ${volume.name}: ${type}`);
+  }
+  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    const context = c.securityContext ?? {};
+    const where = `container ${c.name}`;
+    if (context.privileged) found.push(`${where}: privileged`);
+    if (context.allowPrivilegeEscalation !== false)
+      found.push(`${where}: allowPrivilegeEscalation not false`);
+    if ((context.runAsNonRoot ?? podContext.runAsNonRoot) !== true)
+      found.push(`${where}: runAsNonRoot not true`);
+    if (context.runAsUser === 0) found.push(`${where}: runAsUser 0`);
+    const seccomp = (context.seccompProfile ?? podContext.seccompProfile)?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost')
+      found.push(`${where}: seccompProfile ${seccomp}`);
+    if (!context.capabilities?.drop?.includes('ALL')) found.push(`${where}: capabilities not dropping ALL`);
+    for (const added of context.capabilities?.add ?? []) {
+      if (added !== 'NET_BIND_SERVICE') found.push(`${where}: adds capability ${added}`);
+    }
+    for (const port of c.ports ?? []) if (port.hostPort) found.push(`${where}: hostPort ${port.hostPort}`);
+  }
+  return found;
+}
