@@ -1,56 +1,34 @@
 /**
- * InfiniticClient: dispatches tasks to services and awaits their results. Results come back on
- * the client's own response topic (`response:<name>`); tasks dispatched elsewhere can be awaited
- * through storage (`task.result.<taskId>`).
+ * InfiniticClient: one front door for tasks (TaskClient: dispatch to services, await results on
+ * the client's response topic or from storage) and workflows (WorkflowClient), sharing one
+ * transport and storage.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decodeJson } from '../codec/json-codec.ts';
 import type { InfiniticConfigInput } from '../config/index.ts';
-import {
-  decodeMessage,
-  type ExecuteTaskMessage,
-  encodeMessage,
-  outcomeToRecord,
-  type TaskOutcomeRecord,
-  taskOutcomeKey,
-} from '../engine/messages.ts';
 import { InfiniticError } from '../errors.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { Storage } from '../storage/storage.ts';
-import { subscriptionFor, topics } from '../transport/topics.ts';
-import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import type { Transport } from '../transport/transport.ts';
 import type { ListWorkflowsOptions, WorkflowSummary } from '../workflow/inspection.ts';
 import { type StartWorkflowOptions, WorkflowClient } from '../workflow/workflow-client.ts';
 import type { WorkflowHandle, WorkflowResultOptions, WorkflowStub } from '../workflow/workflow-stub.ts';
 import { type DispatchStub, makeStub, type ServiceStub } from './service-stub.ts';
-import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
+import { type DispatchOptions, TaskClient } from './task-client.ts';
+import type { ResultOptions, TaskHandle } from './task-handle.ts';
+
+export type { DispatchOptions } from './task-client.ts';
 
 export interface InfiniticClientOptions {
   /** Unique among running clients: it names the response topic. Default `client-<random>`. */
   name?: string;
   transport: Transport;
-  /** Needed to await tasks this client did not dispatch (`getTask`). */
+  /** Needed to await tasks through storage (`getTask`, `reply: false`) and to read workflows. */
   storage?: Storage;
   logger?: Logger;
   /** Close the transport and storage in `close()`. Default false: whoever created them closes them. */
   closeComponents?: boolean;
 }
-
-export interface DispatchOptions {
-  /** Idempotency key; default a random UUID. Dispatching an id that already has an outcome returns that outcome. */
-  taskId?: string;
-  meta?: Record<string, string>;
-}
-
-interface Waiter {
-  promise: Promise<TaskOutcomeRecord>;
-  resolve: (outcome: TaskOutcomeRecord) => void;
-  reject: (error: Error) => void;
-}
-
-const POLL_MIN_MS = 100;
-const POLL_MAX_MS = 1000;
 
 /**
  * @example
@@ -60,6 +38,7 @@ const POLL_MAX_MS = 1000;
  * console.log(await hello.sayHello('Ada'));                  // waits for the result
  * const handle = await client.dispatch<HelloService>('HelloService').sayHello('Bob');
  * console.log(handle.taskId, await handle.result());          // fire-and-forget, await later
+ * await client.dispatch<HelloService>('HelloService', { reply: false }).sayHello('Eve'); // nobody waits
  * await client.close();
  */
 export class InfiniticClient {
@@ -67,17 +46,21 @@ export class InfiniticClient {
   readonly responseTopic: string;
   #options: InfiniticClientOptions;
   #logger: Logger;
-  #waiters = new Map<string, Waiter>();
-  #started: Promise<Subscription> | undefined;
-  #ensured = new Map<string, Promise<void>>();
+  #tasks: TaskClient;
   #closed = false;
   #workflowClient: WorkflowClient | undefined;
 
   constructor(options: InfiniticClientOptions) {
     this.#options = options;
     this.name = options.name ?? `client-${randomUUID().slice(0, 8)}`;
-    this.responseTopic = topics.clientResponse(this.name);
     this.#logger = options.logger ?? createLogger({ name: this.name });
+    this.#tasks = new TaskClient({
+      name: this.name,
+      transport: options.transport,
+      logger: this.#logger,
+      ...(options.storage ? { storage: options.storage } : {}),
+    });
+    this.responseTopic = this.#tasks.responseTopic;
   }
 
   /**
@@ -113,39 +96,13 @@ export class InfiniticClient {
   }
 
   /** Dispatches `serviceName.taskName(...args)`; resolves once the broker has the message. */
-  async dispatchTask<R = unknown>(
+  dispatchTask<R = unknown>(
     serviceName: string,
     taskName: string,
     args: unknown[],
     options: DispatchOptions = {},
   ): Promise<TaskHandle<R>> {
-    this.#checkOpen();
-    const taskId = options.taskId ?? randomUUID();
-    const message: ExecuteTaskMessage = {
-      type: 'executeTask',
-      messageId: randomUUID(),
-      taskId,
-      serviceName,
-      taskName,
-      args,
-      retryIndex: 0,
-      meta: options.meta ?? {},
-      replyTo: { topic: this.responseTopic },
-      ...(options.taskId === undefined ? { freshId: true } : {}),
-      emitterName: this.name,
-      dispatchedAt: Date.now(),
-    };
-    const payload = encodeMessage(message); // fails here, located, when args are not serializable
-    const topic = topics.taskExecutor(serviceName);
-    await Promise.all([this.#start(), this.#ensure(topic)]);
-    const waiter = this.#waiter(taskId);
-    try {
-      await this.#options.transport.send(topic, { payload });
-    } catch (error) {
-      this.#waiters.delete(taskId);
-      throw error;
-    }
-    return this.#handle<R>(taskId, serviceName, taskName, waiter.promise);
+    return this.#tasks.dispatchTask<R>(serviceName, taskName, args, options);
   }
 
   /** Dispatches and waits for the result. */
@@ -160,21 +117,7 @@ export class InfiniticClient {
 
   /** A handle on any task by id (dispatched by this client or not): its result is read from storage. */
   getTask<R = unknown>(taskId: string, ids: { serviceName?: string; taskName?: string } = {}): TaskHandle<R> {
-    const storage = this.#options.storage;
-    if (!storage)
-      throw new InfiniticError('INF_CLIENT_OPTIONS', 'getTask() needs the client to have a storage');
-    const waiter = this.#waiter(taskId);
-    const poll = async () => {
-      let delay = POLL_MIN_MS;
-      while (this.#waiters.get(taskId) === waiter && !this.#closed) {
-        const bytes = await storage.keyValue.get(taskOutcomeKey(taskId)).catch(() => undefined);
-        if (bytes) return this.#settle(taskId, decodeJson<TaskOutcomeRecord>(bytes));
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(POLL_MAX_MS, delay * 2);
-      }
-    };
-    void poll();
-    return this.#handle<R>(taskId, ids.serviceName ?? '?', ids.taskName ?? '?', waiter.promise);
+    return this.#tasks.getTask<R>(taskId, ids);
   }
 
   /**
@@ -246,14 +189,7 @@ export class InfiniticClient {
     if (this.#closed) return;
     this.#closed = true;
     await this.#workflowClient?.close();
-    for (const [taskId, waiter] of this.#waiters) {
-      waiter.reject(
-        new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting task ${taskId}`),
-      );
-    }
-    this.#waiters.clear();
-    const sub = await this.#started?.catch(() => undefined);
-    await sub?.close(0);
+    await this.#tasks.close();
     if (this.#options.closeComponents) {
       await this.#options.transport.close(0);
       await this.#options.storage?.close();
@@ -262,86 +198,5 @@ export class InfiniticClient {
 
   #checkOpen(): void {
     if (this.#closed) throw new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} is closed`);
-  }
-
-  #handle<R>(
-    taskId: string,
-    serviceName: string,
-    taskName: string,
-    outcome: Promise<TaskOutcomeRecord>,
-  ): TaskHandle<R> {
-    const ids = { taskId, serviceName, taskName };
-    return {
-      ...ids,
-      result: async (options: ResultOptions = {}) =>
-        outcomeValue<R>(
-          await withTimeout(outcome, options.timeoutMs, `task ${serviceName}.${taskName} (${taskId})`),
-          ids,
-        ),
-    };
-  }
-
-  #waiter(taskId: string): Waiter {
-    const existing = this.#waiters.get(taskId);
-    if (existing) return existing;
-    let resolve!: (outcome: TaskOutcomeRecord) => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<TaskOutcomeRecord>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => {}); // a fire-and-forget handle nobody awaits must not crash the process
-    const waiter = { promise, resolve, reject };
-    this.#waiters.set(taskId, waiter);
-    return waiter;
-  }
-
-  #settle(taskId: string, outcome: TaskOutcomeRecord): void {
-    const waiter = this.#waiters.get(taskId);
-    if (!waiter) return; // a duplicate outcome, or one for a task nobody here awaits
-    this.#waiters.delete(taskId);
-    waiter.resolve(outcome);
-  }
-
-  #ensure(topic: string): Promise<void> {
-    let ensured = this.#ensured.get(topic);
-    if (!ensured) {
-      ensured = this.#options.transport.ensureSubscription(topic, subscriptionFor(topic));
-      ensured.catch(() => this.#ensured.delete(topic));
-      this.#ensured.set(topic, ensured);
-    }
-    return ensured;
-  }
-
-  /** Subscribes to the response topic once, before the first dispatch, so no result is missed. */
-  #start(): Promise<Subscription> {
-    if (!this.#started) {
-      const topic = this.responseTopic;
-      const subscription = subscriptionFor(topic);
-      const { transport } = this.#options;
-      this.#started = (async () => {
-        await transport.ensureSubscription(topic, subscription);
-        return transport.subscribe(
-          { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.name },
-          async (message) => this.#onResponse(message),
-        );
-      })();
-      this.#started.catch(() => {
-        this.#started = undefined;
-      });
-    }
-    return this.#started;
-  }
-
-  #onResponse(received: ReceivedMessage): void {
-    let message: ReturnType<typeof decodeMessage>;
-    try {
-      message = decodeMessage(received.payload);
-    } catch (error) {
-      this.#logger.warn({ err: error, topic: received.topic }, 'dropping an undecodable response');
-      return;
-    }
-    if (message.type === 'executeTask') return;
-    this.#settle(message.taskId, outcomeToRecord(message));
   }
 }

@@ -15,6 +15,8 @@
  * - `Shared`: messages are spread over consumers. `Key_Shared`: all messages with one key go to one
  *   consumer at a time and are handled one after another, in publish order (per key).
  * - `deliverAfterMs` delays delivery (timers, retry back-off); precision is the broker's tick.
+ * - A transport may hold per-topic resources for `send` (Pulsar: a producer) and release them once
+ *   idle (producer-pool.ts); callers never see it: no send is refused or lost around a release.
  * - `ready()` is true while every subscription opened with `subscribe` has a live consumer.
  * - Closing: from `close()` on, `ready()` is false and `subscribe` is refused; handlers still
  *   running may `send` until they finish or the grace ends; after that `send` is refused

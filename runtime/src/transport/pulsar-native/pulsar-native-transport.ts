@@ -5,6 +5,7 @@
  * WebSocket transport, so both behave alike.
  */
 import { InfiniticError } from '../../errors.ts';
+import { ProducerPool } from '../producer-pool.ts';
 import { fullTopic, type PulsarWsTransportOptions, WS_DEFAULTS } from '../pulsar-ws/options.ts';
 import { PulsarAdmin } from '../pulsar-ws/pulsar-admin.ts';
 import { PulsarProvisioner } from '../pulsar-ws/pulsar-provisioner.ts';
@@ -17,7 +18,8 @@ import type {
 } from '../transport.ts';
 import { TransportLifecycle } from '../transport-lifecycle.ts';
 import { NativeSubscription } from './native-subscription.ts';
-import type { NativeProducer, PulsarClient, PulsarClientModule } from './pulsar-client-types.ts';
+import { NativeTopicProducer } from './native-topic-producer.ts';
+import type { PulsarClient, PulsarClientModule } from './pulsar-client-types.ts';
 
 export interface PulsarNativeTransportOptions
   extends Omit<PulsarWsTransportOptions, 'keepAliveIntervalMs' | 'reconnect' | 'connectTimeoutMs'> {
@@ -63,12 +65,13 @@ export class PulsarNativeTransport implements Transport {
   readonly admin: PulsarAdmin;
   readonly options: Readonly<PulsarNativeTransportOptions>;
   readonly #client: PulsarClient;
-  readonly #producers = new Map<string, Promise<NativeProducer>>();
+  readonly #producers: ProducerPool<NativeTopicProducer>;
   readonly #subscriptions = new Set<NativeSubscription>();
   readonly #provisioner: PulsarProvisioner;
   readonly #lifecycle = new TransportLifecycle('the native Pulsar transport');
 
   constructor(options: PulsarNativeTransportOptions, mod: PulsarClientModule) {
+    this.#producers = new ProducerPool(options.producerIdleTimeoutMs ?? WS_DEFAULTS.producerIdleTimeoutMs);
     this.options = Object.freeze({ ...options });
     this.admin = new PulsarAdmin(options);
     this.#provisioner = new PulsarProvisioner(this.admin, options);
@@ -92,9 +95,19 @@ export class PulsarNativeTransport implements Transport {
 
   async send(topic: string, message: OutgoingMessage): Promise<void> {
     this.#lifecycle.assertOpen(true);
-    let producer = this.#producers.get(topic);
-    if (!producer) {
-      producer = this.#provisioner.provision().then(() =>
+    // Taken and used in one synchronous step, so the idle sweep cannot close it in between.
+    const producer = this.#producers.get(topic) ?? this.#openProducer(topic);
+    await producer.send({
+      data: Buffer.from(message.payload),
+      ...(message.properties ? { properties: message.properties } : {}),
+      ...(message.key !== undefined ? { partitionKey: message.key, orderingKey: message.key } : {}),
+      ...(message.deliverAfterMs ? { deliverAfter: message.deliverAfterMs } : {}),
+    });
+  }
+
+  #openProducer(topic: string): NativeTopicProducer {
+    const producer = new NativeTopicProducer(
+      this.#provisioner.provision().then(() =>
         this.#client.createProducer({
           topic: fullTopic(this.options, topic),
           sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,
@@ -102,16 +115,11 @@ export class PulsarNativeTransport implements Transport {
           // One key per batch would break Key_Shared routing; keep messages apart.
           batchingEnabled: false,
         }),
-      );
-      this.#producers.set(topic, producer);
-      producer.catch(() => this.#producers.delete(topic));
-    }
-    await (await producer).send({
-      data: Buffer.from(message.payload),
-      ...(message.properties ? { properties: message.properties } : {}),
-      ...(message.key !== undefined ? { partitionKey: message.key, orderingKey: message.key } : {}),
-      ...(message.deliverAfterMs ? { deliverAfter: message.deliverAfterMs } : {}),
-    });
+      ),
+    );
+    this.#producers.add(topic, producer);
+    producer.created.catch(() => this.#producers.remove(topic, producer));
+    return producer;
   }
 
   async subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {
@@ -151,9 +159,7 @@ export class PulsarNativeTransport implements Transport {
     return this.#lifecycle.close(
       () => Promise.all([...this.#subscriptions].map((s) => s.close(graceMs))),
       async () => {
-        await Promise.all(
-          [...this.#producers.values()].map((p) => p.then((producer) => producer.close()).catch(() => {})),
-        );
+        await this.#producers.closeAll();
         await this.#client.close();
       },
     );

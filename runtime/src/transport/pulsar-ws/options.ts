@@ -56,6 +56,12 @@ export interface PulsarWsTransportOptions extends PulsarConnectionOptions {
   /** How long a send waits for its broker receipt. Default 30 000. */
   sendTimeoutMs?: number;
   /**
+   * A topic's producer with no send for this long (and no receipt awaited) is closed; the next
+   * send opens a new one. Keeps workers from holding a producer per client they ever answered.
+   * 0 keeps producers until the transport closes. Default 60 000.
+   */
+  producerIdleTimeoutMs?: number;
+  /**
    * Largest send frame the broker accepts (its `webSocketMaxTextFrameSize`, default 1 MiB). Payloads
    * travel base64 in JSON, so about 3/4 of it is left for the payload. A bigger frame would make the
    * broker drop the socket, so it is refused before sending. Default 1 048 576.
@@ -72,6 +78,7 @@ export const WS_DEFAULTS = {
   reconnectMaxDelayMs: 10_000,
   connectTimeoutMs: 10_000,
   sendTimeoutMs: 30_000,
+  producerIdleTimeoutMs: 60_000,
   maxFrameBytes: 1_048_576,
   maxReceiverQueueSize: 1000,
 } as const;

@@ -9,6 +9,7 @@
  *   type: 'Shared', concurrency: 8 }, async (message) => { ... });
  */
 import { InfiniticError } from '../../errors.ts';
+import { ProducerPool } from '../producer-pool.ts';
 import type {
   MessageHandler,
   OutgoingMessage,
@@ -35,7 +36,7 @@ export class PulsarWsTransport implements Transport {
   readonly admin: PulsarAdmin;
   readonly options: Readonly<PulsarWsTransportOptions>;
   readonly #ws: string;
-  readonly #producers = new Map<string, WsProducer>();
+  readonly #producers: ProducerPool<WsProducer>;
   readonly #consumers = new Set<WsConsumer>();
   readonly #provisioner: PulsarProvisioner;
   readonly #lifecycle: TransportLifecycle;
@@ -66,6 +67,7 @@ export class PulsarWsTransport implements Transport {
         `keepAliveIntervalMs must be between 0 and 300000 (the broker drops idle sockets after 300 s), got ${keepAlive}`,
       );
     }
+    this.#producers = new ProducerPool(options.producerIdleTimeoutMs ?? WS_DEFAULTS.producerIdleTimeoutMs);
     this.options = Object.freeze({ ...options });
     this.#ws = wsBase(options);
     this.admin = new PulsarAdmin(options);
@@ -87,21 +89,8 @@ export class PulsarWsTransport implements Transport {
 
   async send(topic: string, message: OutgoingMessage): Promise<void> {
     this.#lifecycle.assertOpen(true);
-    let producer = this.#producers.get(topic);
-    if (!producer) {
-      await this.provision();
-      this.#lifecycle.assertOpen(true);
-      producer = this.#producers.get(topic);
-      if (!producer) {
-        producer = this.#producer(topic);
-        this.#producers.set(topic, producer);
-        const created = producer;
-        created.started.catch(() => {
-          if (this.#producers.get(topic) === created) this.#producers.delete(topic);
-          void created.close();
-        });
-      }
-    }
+    // Taking the producer and sending on it yield to no timer, so the idle sweep cannot close it in between.
+    const producer = this.#producers.get(topic) ?? (await this.#openProducer(topic));
     return producer.send(message);
   }
 
@@ -140,10 +129,7 @@ export class PulsarWsTransport implements Transport {
   close(graceMs = 0): Promise<void> {
     return this.#lifecycle.close(
       () => Promise.all([...this.#consumers].map((c) => c.close(graceMs))),
-      async () => {
-        await Promise.all([...this.#producers.values()].map((p) => p.close()));
-        this.#producers.clear();
-      },
+      () => this.#producers.closeAll(),
     );
   }
 
@@ -152,9 +138,29 @@ export class PulsarWsTransport implements Transport {
     return [...this.#consumers];
   }
 
-  /** The producer socket of a topic, if one was opened. */
+  /** The producer socket of a topic, while one is open (idle ones are closed). */
   producer(topic: string): WsProducer | undefined {
     return this.#producers.get(topic);
+  }
+
+  /** Producers open now, and how many were closed for idleness (dev tooling, tests). */
+  producerStats(): { open: number; closedIdle: number } {
+    return { open: this.#producers.size, closedIdle: this.#producers.retired };
+  }
+
+  /** The producer of `topic`, opened after provisioning (the send that follows takes it synchronously). */
+  async #openProducer(topic: string): Promise<WsProducer> {
+    await this.provision();
+    this.#lifecycle.assertOpen(true);
+    const existing = this.#producers.get(topic); // a concurrent send may have opened it meanwhile
+    if (existing) return existing;
+    const producer = this.#producer(topic);
+    this.#producers.add(topic, producer);
+    producer.started.catch(() => {
+      this.#producers.remove(topic, producer);
+      void producer.close();
+    });
+    return producer;
   }
 
   #connection(label: string) {

@@ -1,8 +1,10 @@
 /**
  * One producer socket per topic, reused by every send. A send resolves on the broker receipt that
- * carries its `context`; sends made while the socket is down are (re)sent when it reopens.
+ * carries its `context`; sends made while the socket is down are (re)sent when it reopens. The
+ * transport closes it once idle (see producer-pool.ts).
  */
 import { InfiniticError } from '../../errors.ts';
+import type { PooledProducer } from '../producer-pool.ts';
 import type { OutgoingMessage } from '../transport.ts';
 import { WsConnection, type WsConnectionOptions } from './ws-connection.ts';
 
@@ -26,7 +28,7 @@ export type WsProducerOptions = Omit<WsConnectionOptions, 'onOpen' | 'onMessage'
   maxFrameBytes: number;
 };
 
-export class WsProducer {
+export class WsProducer implements PooledProducer {
   readonly #topic: string;
   readonly #sendTimeoutMs: number;
   readonly #maxFrameBytes: number;
@@ -61,6 +63,16 @@ export class WsProducer {
 
   get connected(): boolean {
     return this.#connection.connected;
+  }
+
+  /** Sends made so far (the context counter, so counting costs nothing). */
+  get sends(): number {
+    return this.#next;
+  }
+
+  /** True while a send awaits its receipt. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
   }
 
   send(message: OutgoingMessage): Promise<void> {

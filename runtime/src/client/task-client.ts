@@ -1,0 +1,247 @@
+/**
+ * The task side of a client: dispatch tasks to services and await their outcomes. Outcomes come
+ * back on the client's own response topic (`response:<name>`), subscribed on the first dispatch
+ * that asks for a reply; tasks dispatched elsewhere, or with `reply: false`, are awaited through
+ * storage (`task.result.<taskId>`, which every executor writes). InfiniticClient delegates here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { decodeJson } from '../codec/json-codec.ts';
+import {
+  decodeMessage,
+  type ExecuteTaskMessage,
+  encodeMessage,
+  outcomeToRecord,
+  type TaskOutcomeRecord,
+  taskOutcomeKey,
+} from '../engine/messages.ts';
+import { InfiniticError } from '../errors.ts';
+import type { Storage } from '../storage/storage.ts';
+import { subscriptionFor, topics } from '../transport/topics.ts';
+import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
+
+export interface TaskClientOptions {
+  /** Names the response topic (`response:{name}`); unique among running clients. */
+  name: string;
+  transport: Transport;
+  /** Needed to await tasks through storage (`getTask`, `reply: false`). */
+  storage?: Storage;
+  logger: Logger;
+}
+
+export interface DispatchOptions {
+  /** Idempotency key; default a random UUID. Dispatching an id that already has an outcome returns that outcome. */
+  taskId?: string;
+  meta?: Record<string, string>;
+  /**
+   * `false`: fire-and-forget. The worker sends no reply (so it opens no producer on this client's
+   * response topic, and the client subscribes to none); `result()` on the handle, if ever called,
+   * reads the outcome from storage, which needs the client to have one. Default true.
+   */
+  reply?: boolean;
+}
+
+interface Waiter {
+  promise: Promise<TaskOutcomeRecord>;
+  resolve: (outcome: TaskOutcomeRecord) => void;
+  reject: (error: Error) => void;
+}
+
+const POLL_MIN_MS = 100;
+const POLL_MAX_MS = 1000;
+
+export class TaskClient {
+  readonly name: string;
+  readonly responseTopic: string;
+  #o: TaskClientOptions;
+  #waiters = new Map<string, Waiter>();
+  #started: Promise<Subscription> | undefined;
+  #ensured = new Map<string, Promise<void>>();
+  #closed = false;
+
+  constructor(options: TaskClientOptions) {
+    this.#o = options;
+    this.name = options.name;
+    this.responseTopic = topics.clientResponse(options.name);
+  }
+
+  /** Dispatches `serviceName.taskName(...args)`; resolves once the broker has the message. */
+  async dispatchTask<R = unknown>(
+    serviceName: string,
+    taskName: string,
+    args: unknown[],
+    options: DispatchOptions = {},
+  ): Promise<TaskHandle<R>> {
+    this.#checkOpen();
+    const reply = options.reply ?? true;
+    const taskId = options.taskId ?? randomUUID();
+    const message: ExecuteTaskMessage = {
+      type: 'executeTask',
+      messageId: randomUUID(),
+      taskId,
+      serviceName,
+      taskName,
+      args,
+      retryIndex: 0,
+      meta: options.meta ?? {},
+      ...(reply ? { replyTo: { topic: this.responseTopic } } : {}),
+      ...(options.taskId === undefined ? { freshId: true } : {}),
+      emitterName: this.name,
+      dispatchedAt: Date.now(),
+    };
+    const payload = encodeMessage(message); // fails here, located, when args are not serializable
+    const topic = topics.taskExecutor(serviceName);
+    if (!reply) {
+      await this.#ensure(topic);
+      await this.#o.transport.send(topic, { payload });
+      // Polled only once someone asks for the result.
+      let outcome: Promise<TaskOutcomeRecord> | undefined;
+      const fromStorage = () => {
+        outcome ??= this.#fromStorage(
+          taskId,
+          this.#storage('result() of a task dispatched with reply: false'),
+        );
+        return outcome;
+      };
+      return this.#handle<R>(taskId, serviceName, taskName, fromStorage);
+    }
+    await Promise.all([this.#start(), this.#ensure(topic)]);
+    const waiter = this.#waiter(taskId);
+    try {
+      await this.#o.transport.send(topic, { payload });
+    } catch (error) {
+      this.#waiters.delete(taskId);
+      throw error;
+    }
+    return this.#handle<R>(taskId, serviceName, taskName, () => waiter.promise);
+  }
+
+  /** A handle on any task by id (dispatched by this client or not): its result is read from storage. */
+  getTask<R = unknown>(taskId: string, ids: { serviceName?: string; taskName?: string } = {}): TaskHandle<R> {
+    const outcome = this.#fromStorage(taskId, this.#storage('getTask()'));
+    return this.#handle<R>(taskId, ids.serviceName ?? '?', ids.taskName ?? '?', () => outcome);
+  }
+
+  /** Stops receiving outcomes; pending awaits reject with INF_CLIENT_CLOSED. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [taskId, waiter] of this.#waiters) {
+      waiter.reject(
+        new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting task ${taskId}`),
+      );
+    }
+    this.#waiters.clear();
+    const sub = await this.#started?.catch(() => undefined);
+    await sub?.close(0);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} is closed`);
+  }
+
+  #handle<R>(
+    taskId: string,
+    serviceName: string,
+    taskName: string,
+    outcome: () => Promise<TaskOutcomeRecord>,
+  ): TaskHandle<R> {
+    const ids = { taskId, serviceName, taskName };
+    return {
+      ...ids,
+      result: async (options: ResultOptions = {}) =>
+        outcomeValue<R>(
+          await withTimeout(outcome(), options.timeoutMs, `task ${serviceName}.${taskName} (${taskId})`),
+          ids,
+        ),
+    };
+  }
+
+  #storage(what: string): Storage {
+    if (!this.#o.storage)
+      throw new InfiniticError('INF_CLIENT_OPTIONS', `${what} needs the client to have a storage`);
+    return this.#o.storage;
+  }
+
+  /** The outcome of `taskId` once storage has it (polled with back-off until then). */
+  #fromStorage(taskId: string, storage: Storage): Promise<TaskOutcomeRecord> {
+    this.#checkOpen(); // a closed client polls nothing: the wait would never end
+    const waiter = this.#waiter(taskId);
+    const poll = async () => {
+      let delay = POLL_MIN_MS;
+      while (this.#waiters.get(taskId) === waiter && !this.#closed) {
+        const bytes = await storage.keyValue.get(taskOutcomeKey(taskId)).catch(() => undefined);
+        if (bytes) return this.#settle(taskId, decodeJson<TaskOutcomeRecord>(bytes));
+        await new Promise((r) => setTimeout(r, delay).unref());
+        delay = Math.min(POLL_MAX_MS, delay * 2);
+      }
+    };
+    void poll();
+    return waiter.promise;
+  }
+
+  #waiter(taskId: string): Waiter {
+    const existing = this.#waiters.get(taskId);
+    if (existing) return existing;
+    let resolve!: (outcome: TaskOutcomeRecord) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<TaskOutcomeRecord>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {}); // a fire-and-forget handle nobody awaits must not crash the process
+    const waiter = { promise, resolve, reject };
+    this.#waiters.set(taskId, waiter);
+    return waiter;
+  }
+
+  #settle(taskId: string, outcome: TaskOutcomeRecord): void {
+    const waiter = this.#waiters.get(taskId);
+    if (!waiter) return; // a duplicate outcome, or one for a task nobody here awaits
+    this.#waiters.delete(taskId);
+    waiter.resolve(outcome);
+  }
+
+  #ensure(topic: string): Promise<void> {
+    let ensured = this.#ensured.get(topic);
+    if (!ensured) {
+      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
+      ensured.catch(() => this.#ensured.delete(topic));
+      this.#ensured.set(topic, ensured);
+    }
+    return ensured;
+  }
+
+  /** Subscribes to the response topic once, before the first dispatch asking a reply, so none is missed. */
+  #start(): Promise<Subscription> {
+    if (!this.#started) {
+      const topic = this.responseTopic;
+      const subscription = subscriptionFor(topic);
+      const { transport } = this.#o;
+      this.#started = (async () => {
+        await transport.ensureSubscription(topic, subscription);
+        return transport.subscribe(
+          { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.name },
+          async (message) => this.#onResponse(message),
+        );
+      })();
+      this.#started.catch(() => {
+        this.#started = undefined;
+      });
+    }
+    return this.#started;
+  }
+
+  #onResponse(received: ReceivedMessage): void {
+    let message: ReturnType<typeof decodeMessage>;
+    try {
+      message = decodeMessage(received.payload);
+    } catch (error) {
+      this.#o.logger.warn({ err: error, topic: received.topic }, 'dropping an undecodable response');
+      return;
+    }
+    if (message.type === 'executeTask') return;
+    this.#settle(message.taskId, outcomeToRecord(message));
+  }
+}
