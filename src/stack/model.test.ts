@@ -90,6 +90,7 @@ test('the Pulsar command appends the kit conf overlay and points PULSAR_STANDALO
   assert.equal(pulsar.command?.[0], 'sh');
   assert.match(pulsar.command?.[2] ?? '', /managedLedgerNewEntriesCheckDelayInMillis=1/);
   assert.match(pulsar.command?.[2] ?? '', /delayedDeliveryTickTimeMillis=100/);
+  assert.match(pulsar.command?.[2] ?? '', /brokerDeleteInactiveTopicsFrequencySeconds=10/);
   assert.deepEqual(pulsar.command?.slice(-4), ['bin/pulsar', 'standalone', '-nfw', '-nss']);
   assert.equal(pulsar.env.PULSAR_STANDALONE_CONF, '/tmp/infinitic-standalone.conf');
 });
