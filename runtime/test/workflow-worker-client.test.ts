@@ -50,3 +50,39 @@ test('a worker runs workflows; its client starts, signals, cancels and lists the
     await transport.close(0);
   }
 });
+
+test('reply: false starts a workflow without the client subscribing for it; result() still attaches later', async () => {
+  const transport = new InMemoryTransport();
+  const storage = new InMemoryStorage();
+  const worker = new InfiniticWorker({
+    name: 'no-reply',
+    transport,
+    storage,
+    services: { Greet: new GreetServiceImpl() },
+    workflows: { Sequential: sequentialWorkflow('Greet') },
+    shutdownGracePeriodSeconds: 1,
+    logLevel: 'silent',
+  });
+  await worker.start();
+  const client = worker.newClient();
+  const responseTopic = client.workflows.responseTopic;
+  const subscribed = () => transport.stats().some((s) => s.topic === responseTopic);
+  try {
+    const handle = await client.dispatchWorkflow<{ out: string[] }>('Sequential', 'run', [['c']], {
+      reply: false,
+    });
+    assert.equal(subscribed(), false, 'no response subscription for a fire-and-forget start');
+    let status: string | undefined;
+    for (let i = 0; i < 200 && status !== 'completed'; i++) {
+      status = (await client.getWorkflow('Sequential', handle.workflowId))?.status;
+      if (status !== 'completed') await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(status, 'completed');
+    assert.deepEqual((await handle.result({ timeoutMs: 10_000 })).out, ['Hello c']);
+    assert.equal(subscribed(), true, 'result() attached through the response topic');
+  } finally {
+    await client.close();
+    await worker.close();
+    await transport.close(0);
+  }
+});

@@ -60,6 +60,13 @@ export interface StartWorkflowOptions {
   id?: string;
   tags?: string[];
   meta?: Record<string, string>;
+  /**
+   * `false`: start without asking to be told the outcome (fire-and-forget): this client does not
+   * subscribe to its response topic for it, and the engine sends it nothing. `result()` on the
+   * handle still works, later, by attaching to the instance (answered from its state or its
+   * completion record). Default true.
+   */
+  reply?: boolean;
 }
 
 type Outcome = WorkflowOutcomeMessage['outcome'];
@@ -110,8 +117,9 @@ export class WorkflowClient {
     options: StartWorkflowOptions = {},
   ): Promise<WorkflowHandle<R>> {
     const workflowId = options.id ?? randomUUID();
-    await this.#start();
-    const waiter = this.#waiter(workflowName, workflowId);
+    const reply = options.reply ?? true;
+    if (reply) await this.#start();
+    const waiter = reply ? this.#waiter(workflowName, workflowId) : undefined;
     await this.#send({
       type: 'startWorkflow',
       messageId: randomUUID(),
@@ -121,10 +129,13 @@ export class WorkflowClient {
       args,
       tags: options.tags ?? [],
       meta: options.meta ?? {},
-      waiter: { kind: 'client', topic: this.responseTopic },
+      ...(waiter ? { waiter: { kind: 'client' as const, topic: this.responseTopic } } : {}),
       emitterName: this.name,
     });
-    return workflowHandle<R>(workflowName, workflowId, waiter.promise);
+    // Without a reply, result() attaches later: the await message follows the start on the same key.
+    return waiter
+      ? workflowHandle<R>(workflowName, workflowId, waiter.promise)
+      : this.getWorkflowHandle<R>(workflowName, workflowId);
   }
 
   /** A handle on any instance by id (a late awaiter gets the completion record's answer). */
