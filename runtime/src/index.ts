@@ -37,7 +37,12 @@ export {
 } from './engine/retry-policy.ts';
 export { currentTaskContext, type TaskContext, taskContext } from './engine/task-context.ts';
 export { InfiniticError } from './errors.ts';
-export { HealthServer, type ReadinessReport, readiness } from './observability/health-server.ts';
+export {
+  HealthServer,
+  type HttpRoute,
+  type ReadinessReport,
+  readiness,
+} from './observability/health-server.ts';
 export {
   createLogger,
   type LogFormat,

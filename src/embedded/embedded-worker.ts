@@ -4,9 +4,10 @@
  * Settings come from the project's config (executor concurrency/timeout/retry, observability
  * port, log level); transport and storage are replaced by in-memory ones.
  */
-import type { InfiniticWorker, LogLevel, ServiceOptions } from '@infinitic/runtime';
+import type { HealthServer, InfiniticWorker, LogLevel, ServiceOptions } from '@infinitic/runtime';
 import { CliError, EXIT } from '../cli/run-cli.ts';
-import { DevEndpoint } from './dev-endpoint.ts';
+import { DEV_INFO_PATH, devRoutes } from './dev-endpoint.ts';
+import { findEmbeddedWorker } from './dev-endpoint-client.ts';
 import {
   checkTarget,
   type DispatchClient,
@@ -24,8 +25,8 @@ export interface EmbeddedOptions {
   /** Config environment whose settings apply. Default 'dev'. */
   env?: string;
   /**
-   * Serve /health, /ready, /metrics and the loopback dev endpoint; `port` defaults to the config's
-   * observability.port (0 = any free port). None when absent.
+   * Serve the worker's /health, /ready, /metrics and the dev routes (dev-endpoint.ts) on
+   * 127.0.0.1; `port` defaults to the config's observability.port (0 = any free port). None when absent.
    */
   devEndpoint?: { port?: number };
   /** Default: the config's logging.level. */
@@ -39,8 +40,10 @@ export interface EmbeddedOptions {
 export interface EmbeddedWorker {
   project: LoadedProject;
   worker: InfiniticWorker;
-  /** Port of the dev endpoint once listening. */
+  /** Port of the worker's HTTP server (with the dev routes) once listening. */
   port?: number;
+  /** Where that server serves the Prometheus text (the config's observability.metricsPath). */
+  metricsPath?: string;
   /** Services and workflows with their methods (undefined: not checked). */
   known: Record<'service' | 'workflow', Record<string, string[] | undefined>>;
   dispatch(request: DispatchRequest): Promise<DispatchOutcome>;
@@ -125,33 +128,49 @@ export async function startEmbeddedWorker(options: EmbeddedOptions): Promise<Emb
     checkTarget(request, known[request.kind], `${project.name} (src/registry.ts)`);
     return runDispatch(client, request);
   };
-  let endpoint: DevEndpoint | undefined;
-  const endpointPort = options.devEndpoint?.port ?? config.observability.port;
+  let http: HealthServer | undefined;
+  const httpPort = options.devEndpoint?.port ?? config.observability.port;
+  const { metricsPath } = config.observability;
   const close = async () => {
-    await endpoint?.close();
+    await http?.close();
     await client.close();
     await worker.close();
   };
   try {
     await worker.start();
     if (options.devEndpoint) {
-      endpoint = new DevEndpoint({
-        port: endpointPort,
-        project: project.name,
-        dir: project.dir,
-        known,
-        dispatch,
-        workflows: readerOf(client),
-        readiness: () => runtime.readiness({ transport, storage, state: () => worker.state }),
-        metrics: worker.metrics.registry,
+      // the runtime's health server, loopback only, with the dev routes `dispatch`/`workflows` call
+      http = new runtime.HealthServer({
+        port: httpPort,
+        host: '127.0.0.1',
+        metricsPath,
+        transport,
+        storage,
+        registry: worker.metrics.registry,
+        state: () => worker.state,
+        routes: devRoutes({
+          project: project.name,
+          dir: project.dir,
+          known,
+          dispatch,
+          workflows: readerOf(client),
+        }),
       });
-      await endpoint.start();
+      await http.start();
+      // a project's runtime older than mounted routes serves no /dev/info: say so, not "nothing answers"
+      if (!(await findEmbeddedWorker(http.port, project.dir))) {
+        throw new CliError(
+          `the project's @infinitic/runtime cannot serve the dev routes (${DEV_INFO_PATH}): update it in ${project.dir}`,
+          EXIT.failure,
+          'INF_EMBEDDED_RUNTIME',
+        );
+      }
     }
   } catch (error) {
     await close().catch(() => {});
     if ((error as { code?: string }).code === 'EADDRINUSE') {
       throw new CliError(
-        `port ${endpointPort} (observability.port) is already in use: stop what listens there or set INFINITIC_HEALTH_PORT to a free port`,
+        `port ${httpPort} (observability.port) is already in use: stop what listens there or set INFINITIC_HEALTH_PORT to a free port`,
         EXIT.failure,
         'INF_EMBEDDED_PORT',
       );
@@ -161,7 +180,7 @@ export async function startEmbeddedWorker(options: EmbeddedOptions): Promise<Emb
   return {
     project,
     worker,
-    ...(endpoint ? { port: endpoint.port } : {}),
+    ...(http ? { port: http.port, metricsPath } : {}),
     known,
     dispatch,
     close,

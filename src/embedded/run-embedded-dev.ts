@@ -51,7 +51,7 @@ export async function runEmbeddedDev(options: EmbeddedDevOptions): Promise<void>
       `embedded worker of ${embedded.project.name} running in this process (in-memory transport and storage: nothing persists)`,
       `  services:  ${Object.keys(embedded.known.service).join(', ') || '-'}`,
       `  workflows: ${Object.keys(embedded.known.workflow).join(', ') || '-'}`,
-      `  ready:     http://127.0.0.1:${embedded.port}/ready   (also /health, /metrics; loopback only)`,
+      `  ready:     http://127.0.0.1:${embedded.port}/ready   (also /health, ${embedded.metricsPath}; loopback only)`,
       `  dispatch:  ${example}   (from another terminal, in ${embedded.project.dir})`,
       'Ctrl+C stops it',
       '',

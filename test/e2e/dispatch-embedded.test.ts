@@ -276,22 +276,23 @@ describe('infinitic dev up --embedded', () => {
     );
   });
 
-  it('its workflow routes answer only local programs (no Origin, loopback Host)', async () => {
-    const get = (headers: Record<string, string>) =>
+  it('its dev routes answer only local programs (no Origin, loopback Host)', async () => {
+    const get = (path: string, headers: Record<string, string>) =>
       new Promise<number | undefined>((resolve, reject) => {
-        const req = request(
-          { host: '127.0.0.1', port, path: '/dev/workflows/ChecklistWorkflow', headers },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode);
-          },
-        );
+        const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
         req.on('error', reject);
         req.end();
       });
-    assert.equal(await get({}), 200);
-    assert.equal(await get({ origin: 'http://evil.example' }), 403);
-    assert.equal(await get({ host: `evil.example:${port}` }), 403, 'DNS rebinding');
+    for (const path of ['/dev/workflows/ChecklistWorkflow', '/dev/info']) {
+      assert.equal(await get(path, {}), 200, path);
+      assert.equal(await get(path, { origin: 'http://evil.example' }), 403, path);
+      assert.equal(await get(path, { host: `evil.example:${port}` }), 403, `${path}: DNS rebinding`);
+    }
+    // the worker's own routes stay open to any local peer (probes send any Host)
+    assert.equal(await get('/health', { host: `evil.example:${port}` }), 200);
   });
 
   it('SIGTERM stops it cleanly: exit 0, port released', async () => {

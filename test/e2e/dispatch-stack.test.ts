@@ -2,6 +2,7 @@
  * The dev-stack end to end, on one scaffolded project (installed, built) and one stack (CI time):
  * `infinitic dev up --replicas 3` on Docker (local images, every host port remapped to a free one)
  * → 50 `HelloWorkflow.greet` dispatches, 50 correct results, work on every replica (its /metrics)
+ * → `infinitic workflows list|inspect` read those instances from the stack's storage
  * → the CLI's --json/--no-wait and one-line errors → `dev scale 5` → one replica killed (docker
  * kill), 20 more correct results → `dev status --json`: 5 replicas, the killed one reported, backlog
  * and consumers per topic → `dev scale 5` brings it back; a crashed one is restarted by Docker →
@@ -205,6 +206,28 @@ describe('infinitic dev + dispatch on a scaffolded project', () => {
     );
   });
 
+  it('infinitic workflows list|inspect read the 50 instances from the stack storage', async () => {
+    const listed = ok(
+      await cli(['workflows', 'list', '--name', 'HelloWorkflow', '--limit', '100', '--json']),
+      'workflows list',
+    );
+    const list = JSON.parse(listed.stdout) as { workflowId: string; status: string; result: unknown }[];
+    assert.equal(list.length, 50, listed.stdout);
+    assert.ok(list.every((w) => w.status === 'completed'));
+    assert.deepEqual(
+      list.map((w) => w.result).sort(),
+      Array.from({ length: 50 }, (_, i) => `Hello, w${i}!`).sort(),
+    );
+    const [first] = list;
+    assert.ok(first);
+    const inspected = JSON.parse(
+      ok(await cli(['workflows', 'inspect', 'HelloWorkflow', first.workflowId, '--json']), 'inspect').stdout,
+    );
+    assert.equal(inspected.workflowId, first.workflowId);
+    assert.equal(inspected.status, 'completed');
+    assert.equal(inspected.result, `Hello, ${inspected.args[0]}!`);
+  });
+
   it('--json and --no-wait', async () => {
     const json = JSON.parse(
       ok(await cli(['dispatch', 'HelloService', 'sayHello', '["j"]', '--json']), 'json').stdout,
@@ -316,5 +339,13 @@ describe('infinitic dev + dispatch on a scaffolded project', () => {
     const stopped = await cli(['dispatch', 'HelloService', 'sayHello', '["x"]']);
     assert.equal(stopped.code, 1);
     assertOneLineError(stopped, new RegExp(`the dev stack of ${project} is not running .*infinitic dev up`));
+    // each command points at its own other targets
+    assert.match(stopped.stderr, /dispatch \.\.\. --embedded/);
+    const unread = await cli(['workflows', 'list']);
+    assert.equal(unread.code, 1);
+    assertOneLineError(
+      unread,
+      new RegExp(`the dev stack of ${project} is not running \\(no Redis container\\).*\`--env NAME\``),
+    );
   });
 });

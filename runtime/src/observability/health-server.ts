@@ -5,8 +5,9 @@
  * - `GET /ready`   200 when the transport's consumers are connected and storage answers a ping
  *                  within `readyTimeoutMs`; else 503 with a JSON body naming what is not ready;
  * - `GET /metrics` Prometheus text from the worker's registry.
+ * An embedding program may mount its own routes beside these (`routes`): one server per process.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/storage.ts';
@@ -17,6 +18,17 @@ export interface ReadinessReport {
   worker: { ready: boolean; state: string };
   transport: { ready: boolean; kind: string };
   storage: { ready: boolean; kind: string; error?: string; latencyMs?: number };
+}
+
+/**
+ * A route mounted beside /health, /ready and /metrics (which it cannot shadow). `path` matches the
+ * request's path exactly, or as a prefix when it ends with '/'. The handler answers, and guards,
+ * its own requests; one that throws or rejects before answering gets a 500.
+ */
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
 export interface HealthServerOptions {
@@ -32,6 +44,27 @@ export interface HealthServerOptions {
   metricsPath?: string;
   /** Storage ping deadline. Default 1000 ms. */
   readyTimeoutMs?: number;
+  /** More routes, tried after the built-in ones (first match wins). */
+  routes?: readonly HttpRoute[];
+}
+
+function onPath(route: HttpRoute, path: string): boolean {
+  return route.path.endsWith('/') ? path.startsWith(route.path) : path === route.path;
+}
+
+/** Runs a mounted route; what it throws becomes a 500 if it has not answered yet. */
+function serveRoute(route: HttpRoute, req: IncomingMessage, res: ServerResponse): void {
+  const fail = (error: unknown) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+    res.end(`${error instanceof Error ? error.message : String(error)}\n`);
+  };
+  Promise.resolve()
+    .then(() => route.handle(req, res))
+    .catch(fail);
 }
 
 async function pingWithin(storage: Storage, timeoutMs: number): Promise<ReadinessReport['storage']> {
@@ -90,13 +123,19 @@ export class HealthServer {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?', 1)[0];
+      const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
       const send = (status: number, type: string, body: string) => {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return send(405, 'text/plain', 'method not allowed\n');
+      const metricsPath = this.#options.metricsPath ?? '/metrics';
+      const builtIn = path === '/health' || path === '/ready' || path === metricsPath;
+      const routes = this.#options.routes ?? [];
+      const mounted = builtIn ? [] : routes.filter((r) => onPath(r, path));
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      const route = mounted.find((r) => r.method === method);
+      if (route) return serveRoute(route, req, res);
+      if (mounted.length > 0 || method !== 'GET') return send(405, 'text/plain', 'method not allowed\n');
       if (path === '/health') return send(200, 'application/json', '{"status":"alive"}\n');
       if (path === '/ready') {
         readiness(this.#options).then(
@@ -106,7 +145,7 @@ export class HealthServer {
         );
         return;
       }
-      if (path === (this.#options.metricsPath ?? '/metrics')) {
+      if (path === metricsPath) {
         const { registry } = this.#options;
         registry.metrics().then(
           (text) => send(200, registry.contentType, text),
@@ -114,11 +153,8 @@ export class HealthServer {
         );
         return;
       }
-      send(
-        404,
-        'text/plain',
-        `not found: try /health, /ready or ${this.#options.metricsPath ?? '/metrics'}\n`,
-      );
+      const paths = [...new Set(['/health', '/ready', metricsPath, ...routes.map((r) => r.path)])];
+      send(404, 'text/plain', `not found: try ${paths.join(', ')}\n`);
     });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {

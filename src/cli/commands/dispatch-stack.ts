@@ -1,13 +1,15 @@
 /**
- * `infinitic dispatch` against the running dev stack: the published addresses of its Pulsar and
- * Redis are read from the containers (found by label, so a remapped port still works), put in
- * place of the config's `${PULSAR_WEB_SERVICE_URL}`, `${REDIS_HOST}`... and the project's
- * config/base.yml + config/<env>.yml give the rest (tenant, namespace, storage).
+ * The running dev stack as the CLI reaches it (`infinitic dispatch`, `infinitic workflows`): the
+ * published addresses of its Pulsar and Redis are read from the containers (found by label, so a
+ * remapped port still works), put in place of the config's `${PULSAR_WEB_SERVICE_URL}`,
+ * `${REDIS_HOST}`... and the project's config/base.yml + config/<env>.yml give the rest (tenant,
+ * namespace, storage). Dispatch gets a client on both; reading workflows needs only the storage.
  */
 import { resolve } from 'node:path';
 import {
   createLogger,
   InfiniticClient,
+  type InfiniticConfig,
   loadEnvironment,
   PulsarAdmin,
   PulsarWsTransport,
@@ -29,11 +31,29 @@ export interface StackTarget {
   workers: number;
 }
 
-const EMBEDDED_HINT =
-  'or run without Docker: `infinitic dispatch ... --embedded`, or `infinitic dev up --embedded` in another terminal';
+/** What a command needs of the dev stack, and how its errors say what else to do. */
+export interface StackUse {
+  /** 'workers': Pulsar and a worker replica (dispatch); 'storage': Redis only (reading workflows). */
+  needs: 'workers' | 'storage';
+  /** The command's other targets, ending the "cannot be reached" and "not running" errors. */
+  otherwise: string;
+  /** Code of those errors. */
+  code: string;
+}
+
+const DISPATCH_USE: StackUse = {
+  needs: 'workers',
+  otherwise:
+    'or run without Docker: `infinitic dispatch ... --embedded`, or `infinitic dev up --embedded` in another terminal',
+  code: 'INF_DISPATCH_NO_STACK',
+};
 
 /** Finds the project's running stack and its published Pulsar and Redis ports. */
-export async function findStack(dir: string, env: Record<string, string | undefined>): Promise<StackTarget> {
+export async function findStack(
+  dir: string,
+  env: Record<string, string | undefined>,
+  use: StackUse,
+): Promise<StackTarget> {
   const model = loadStackModel({ projectDir: dir, worker: false, env });
   let docker: Awaited<ReturnType<typeof connectDocker>>;
   try {
@@ -41,9 +61,9 @@ export async function findStack(dir: string, env: Record<string, string | undefi
   } catch (error) {
     if ((error as { code?: string }).code !== STACK_CODES.dockerUnreachable) throw error;
     throw new CliError(
-      `${(error as Error).message.replace(/;.*$/, '')}: the dev stack cannot be reached; ${EMBEDDED_HINT}`,
+      `${(error as Error).message.replace(/;.*$/, '')}: the dev stack cannot be reached; ${use.otherwise}`,
       EXIT.failure,
-      'INF_DISPATCH_NO_STACK',
+      use.code,
     );
   }
   const running = (await listReplicas(docker, model.project)).filter((r) => r.state === 'running');
@@ -52,26 +72,27 @@ export async function findStack(dir: string, env: Record<string, string | undefi
   const http = port('pulsar', 8080);
   const broker = port('pulsar', 6650);
   const redis = port('redis', 6379);
-  if (!http) {
+  const missing = use.needs === 'workers' ? (http ? undefined : 'Pulsar') : redis ? undefined : 'Redis';
+  if (missing) {
     throw new CliError(
-      `the dev stack of ${model.project} is not running (no Pulsar container): start it with \`infinitic dev up\`, ${EMBEDDED_HINT}`,
+      `the dev stack of ${model.project} is not running (no ${missing} container): start it with \`infinitic dev up\`, ${use.otherwise}`,
       EXIT.failure,
-      'INF_DISPATCH_NO_STACK',
+      use.code,
     );
   }
   const workers = running.filter((r) => r.service === 'worker').length;
-  if (workers === 0) {
+  if (workers === 0 && use.needs === 'workers') {
     throw new CliError(
       `the dev stack of ${model.project} runs no worker replica: \`infinitic dev up\` (or \`infinitic dev scale worker=1\`) starts them`,
       EXIT.failure,
-      'INF_DISPATCH_NO_STACK',
+      use.code,
     );
   }
   return {
     project: model.project,
     workers,
     addresses: {
-      PULSAR_WEB_SERVICE_URL: `http://127.0.0.1:${http}`,
+      ...(http ? { PULSAR_WEB_SERVICE_URL: `http://127.0.0.1:${http}` } : {}),
       ...(broker ? { PULSAR_BROKER_SERVICE_URL: `pulsar://127.0.0.1:${broker}` } : {}),
       ...(redis ? { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(redis) } : {}),
     },
@@ -121,18 +142,21 @@ export interface StackClient {
   check(request: { kind: 'service' | 'workflow'; target: string; method: string }): void;
 }
 
-/** A client on the dev stack's Pulsar (WebSocket API) and the project's storage. */
-export async function stackClient(dirArg: string, envName: string): Promise<StackClient> {
-  const dir = resolve(dirArg);
-  const stack = await findStack(dir, process.env);
-  const env = { ...process.env, ...stack.addresses };
-  let config: ReturnType<typeof loadEnvironment>['config'];
+/** The project's config (--env envName) pointed at the stack's published addresses. */
+export function stackConfig(dir: string, envName: string, stack: StackTarget): InfiniticConfig {
   try {
-    config = loadEnvironment(envName, { dir, env }).config;
+    return loadEnvironment(envName, { dir, env: { ...process.env, ...stack.addresses } }).config;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     throw new CliError(`config (--env ${envName}): ${oneLine(text)}`, EXIT.invalid, 'INF_CONFIG');
   }
+}
+
+/** A client on the dev stack's Pulsar (WebSocket API) and the project's storage. */
+export async function stackClient(dirArg: string, envName: string): Promise<StackClient> {
+  const dir = resolve(dirArg);
+  const stack = await findStack(dir, process.env, DISPATCH_USE);
+  const config = stackConfig(dir, envName, stack);
   const pulsar = config.transport.pulsar;
   if (!pulsar) {
     throw new CliError(

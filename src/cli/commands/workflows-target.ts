@@ -3,11 +3,13 @@
  *   --config a.yml,b.yml / --env NAME   the storage those files configure (no stack lookup);
  *   --embedded                          the running embedded worker (`dev up --embedded`), only;
  *   default                             that embedded worker when one answers for this project,
- *                                       else the project's dev stack (`dev up`), as dispatch finds them.
+ *                                       else the storage of the project's dev stack (`dev up`), at
+ *                                       the Redis port it publishes (dispatch-stack.ts finds it).
  * Every target is read through the client API's listWorkflows / inspectWorkflow (WorkflowReader).
  */
 import { resolve } from 'node:path';
 import {
+  type InfiniticConfig,
   inspectWorkflowState,
   listWorkflowSummaries,
   loadConfig,
@@ -18,10 +20,10 @@ import { endpointReader, findEmbeddedWorker } from '../../embedded/dev-endpoint-
 import { oneLine } from '../../embedded/dispatch-request.ts';
 import { observabilityPort } from '../../embedded/embedded-worker.ts';
 import { loadProject, projectName } from '../../embedded/load-project.ts';
-import { NO_INSPECTION, readerOf, type WorkflowReader } from '../../embedded/workflows-request.ts';
+import type { WorkflowReader } from '../../embedded/workflows-request.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 import { selectConfig } from './config-selection.ts';
-import { stackClient } from './dispatch-stack.ts';
+import { findStack, stackConfig } from './dispatch-stack.ts';
 
 export interface TargetFlags {
   dir: string;
@@ -67,26 +69,18 @@ function viaEndpoint(port: number, workflows: string[]): WorkflowsTarget {
   };
 }
 
-/** The storage a config selection names, read with the client API's own functions. */
-function viaConfig(flags: TargetFlags, dir: string): WorkflowsTarget {
-  const selection = selectConfig({ env: flags.env, config: flags.config, dir });
-  let config: ReturnType<typeof loadConfig>['config'];
-  try {
-    config = loadConfig(selection.files, { cwd: selection.dir }).config;
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    throw new CliError(`config (${selection.label}): ${oneLine(text)}`, EXIT.invalid, 'INF_CONFIG');
-  }
+/** The storage a config names, read with the client API's own functions. */
+function viaStorage(config: InfiniticConfig, label: string, dir: string, via: string): WorkflowsTarget {
   if (!config.storage) {
     throw new CliError(
-      `config (${selection.label}) has no storage section: workflow state lives in storage`,
+      `config (${label}) has no storage section: workflow state lives in storage`,
       EXIT.invalid,
       'INF_CONFIG',
     );
   }
   if (config.storage.inMemory !== undefined) {
     throw new CliError(
-      `config (${selection.label}) uses in-memory storage: only the worker's own process sees it; use --embedded with \`infinitic dev up --embedded\``,
+      `config (${label}) uses in-memory storage: only the worker's own process sees it; use --embedded with \`infinitic dev up --embedded\``,
       EXIT.invalid,
       'INF_CONFIG',
     );
@@ -99,38 +93,32 @@ function viaConfig(flags: TargetFlags, dir: string): WorkflowsTarget {
       inspectWorkflow: (name, id) => inspectWorkflowState(storage, name, id),
     },
     knownWorkflows: async () => [...new Set([...(await registeredWorkflows(dir)), ...configured])],
-    via: `the storage of ${selection.label}`,
+    via,
     close: () => storage.close(),
   };
 }
 
-/** The dev stack, found and connected as `infinitic dispatch` does; its errors point at `dev up`. */
-async function viaStack(dir: string): Promise<WorkflowsTarget> {
-  let stack: Awaited<ReturnType<typeof stackClient>>;
+/** The storage of a config selection (--env / --config), no stack lookup. */
+function viaConfig(flags: TargetFlags, dir: string): WorkflowsTarget {
+  const selection = selectConfig({ env: flags.env, config: flags.config, dir });
+  let config: InfiniticConfig;
   try {
-    stack = await stackClient(dir, 'dev');
+    config = loadConfig(selection.files, { cwd: selection.dir }).config;
   } catch (error) {
-    if (error instanceof CliError && error.code === 'INF_DISPATCH_NO_STACK') {
-      // dispatch's hint names `infinitic dispatch --embedded`; here the other targets are these
-      throw new CliError(
-        error.message.replace(/or run without Docker: .*$/, OTHER_TARGETS),
-        error.exitCode,
-        'INF_WORKFLOWS_NO_STACK',
-      );
-    }
-    throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    throw new CliError(`config (${selection.label}): ${oneLine(text)}`, EXIT.invalid, 'INF_CONFIG');
   }
-  const reader = readerOf(stack.client);
-  if (!reader) {
-    await stack.close().catch(() => {});
-    throw new CliError(NO_INSPECTION, EXIT.failure, 'INF_NOT_YET');
-  }
-  return {
-    reader,
-    knownWorkflows: async () => stack.workflows, // the built registry's and the config's
-    via: `the dev stack ${stack.stack.project}`,
-    close: stack.close,
-  };
+  return viaStorage(config, selection.label, dir, `the storage of ${selection.label}`);
+}
+
+/** The dev stack's storage: the project's dev config at the Redis port the stack publishes. */
+async function viaStack(dir: string): Promise<WorkflowsTarget> {
+  const stack = await findStack(dir, process.env, {
+    needs: 'storage',
+    otherwise: OTHER_TARGETS,
+    code: 'INF_WORKFLOWS_NO_STACK',
+  });
+  return viaStorage(stackConfig(dir, 'dev', stack), '--env dev', dir, `the dev stack ${stack.project}`);
 }
 
 export async function workflowsTarget(flags: TargetFlags): Promise<WorkflowsTarget> {
