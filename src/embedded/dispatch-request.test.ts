@@ -65,9 +65,20 @@ describe('runDispatch', () => {
     );
   });
 
-  it('--no-wait: dispatched, with the id', async () => {
-    const outcome = await runDispatch(client, request('greet', { wait: false }));
-    assert.equal(outcome.status, 'dispatched');
+  it('--no-wait: dispatched, with the id; no reply asked, the outcome is still recorded', async () => {
+    const fresh = new InfiniticClient({ transport, storage });
+    try {
+      const outcome = await runDispatch(
+        fresh as unknown as DispatchClient,
+        request('greet', { wait: false }),
+      );
+      assert.equal(outcome.status, 'dispatched');
+      assert.equal(await fresh.getTask(outcome.id).result({ timeoutMs: 5000 }), 'hi Ada');
+      const subscribed = transport.stats().some((s) => s.topic === fresh.responseTopic);
+      assert.equal(subscribed, false, 'the client never subscribed to its response topic');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('no result in time: a one-line timeout error', async () => {

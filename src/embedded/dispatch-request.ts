@@ -50,11 +50,17 @@ interface Handle {
 
 /** What dispatching needs from an InfiniticClient (of any runtime copy). */
 export interface DispatchClient {
-  dispatchTask(service: string, task: string, args: unknown[]): Promise<Handle & { taskId: string }>;
+  dispatchTask(
+    service: string,
+    task: string,
+    args: unknown[],
+    options?: { reply?: boolean },
+  ): Promise<Handle & { taskId: string }>;
   dispatchWorkflow?: (
     workflow: string,
     method: string,
     args: unknown[],
+    options?: { reply?: boolean },
   ) => Promise<Handle & { workflowId: string }>;
 }
 
@@ -117,12 +123,14 @@ export async function runDispatch(
   const { kind, target, method, args } = request;
   let handle: Handle;
   let id: string;
+  // --no-wait asks for no reply: the worker then opens no producer towards this short-lived client
+  const options = request.wait ? {} : { reply: false };
   if (kind === 'workflow') {
-    const h = await workflowDispatcher(client)(target, method, args);
+    const h = await workflowDispatcher(client)(target, method, args, options);
     handle = h;
     id = h.workflowId;
   } else {
-    const h = await client.dispatchTask(target, method, args);
+    const h = await client.dispatchTask(target, method, args, options);
     handle = h;
     id = h.taskId;
   }
