@@ -46,6 +46,12 @@ export interface AwaitWorkflowMessage extends Base {
 export interface TimerFiredMessage extends Base {
   type: 'timerFired';
   commandId: string;
+  /**
+   * When the timer is due (epoch ms). Pulsar may deliver a delayed message up to its tick early
+   * (`isDelayedDeliveryDeliverAtTimeStrict=false`, the default); the engine re-schedules such an
+   * early delivery for the remainder, so a timer never fires before it is due.
+   */
+  dueAt?: number;
 }
 
 export interface ChildOutcomeMessage extends Base {

@@ -64,22 +64,17 @@ export function commandSend(
     };
   }
   if (command.kind === 'timer') {
+    const dueAt = command.until ?? now;
     const message: TimerFiredMessage = {
       type: 'timerFired',
       messageId: `timer:${id}`,
       workflowName,
       workflowId,
       commandId: id,
+      dueAt,
       emitterName,
     };
-    return {
-      topic: topics.workflowEngine(workflowName),
-      message: {
-        payload: encodeWorkflowMessage(message),
-        key: workflowId,
-        deliverAfterMs: Math.max(0, (command.until ?? now) - now),
-      },
-    };
+    return timerSend(message, Math.max(0, dueAt - now));
   }
   if (command.kind === 'child') {
     const [childName, method] = split(command.name);
@@ -155,5 +150,13 @@ export function outcomeSend(
   return {
     topic: topics.workflowEngine(waiter.workflowName),
     message: { payload: encodeWorkflowMessage(message), key: waiter.workflowId },
+  };
+}
+
+/** A timer message delivered after `delayMs` (first scheduling, or again after an early delivery). */
+export function timerSend(message: TimerFiredMessage, delayMs: number): Send {
+  return {
+    topic: topics.workflowEngine(message.workflowName),
+    message: { payload: encodeWorkflowMessage(message), key: message.workflowId, deliverAfterMs: delayMs },
   };
 }

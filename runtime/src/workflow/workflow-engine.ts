@@ -16,6 +16,7 @@
  * await engine.start();
  * // ... await engine.close(5000);
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -32,12 +33,27 @@ import {
   type SignalEvent,
 } from './early-signals.ts';
 import { decodeEngineMessage, workflowStateKey, workflowTagKey } from './messages.ts';
-import type { Send } from './outgoing.ts';
+import { type Send, timerSend } from './outgoing.ts';
 import { isTerminal, sealChunks, type WorkflowState } from './state.ts';
 import { decodeState, deleteChunks, encodeState, writeChunks } from './state-store.ts';
 import { WorkflowMetrics } from './workflow-metrics.ts';
 import type { CheckMode, WorkflowRun } from './workflow-run.ts';
 import { WorkflowStep } from './workflow-step.ts';
+
+/** An early timer delivery (broker tick, clock skew) is held this long at most; later ones go back to the broker. */
+export const MAX_HELD_EARLY_MS = 2000;
+
+/**
+ * What to do with a timer delivered at `now` and due at `dueAt`. Pulsar may deliver a delayed
+ * message up to its tick early (non-strict delayed delivery, its default), and workers' clocks
+ * differ a little: wait out a short remainder in place, send a long one back to the broker, so
+ * a timer never fires before it is due. `{}` = fire now.
+ */
+export function earlyTimer(dueAt: number, now: number): { hold?: number; reschedule?: number } {
+  const early = dueAt - now;
+  if (early > MAX_HELD_EARLY_MS) return { reschedule: early };
+  return early > 0 ? { hold: early } : {};
+}
 
 export interface WorkflowEngineOptions {
   transport: Transport;
@@ -115,6 +131,7 @@ export class WorkflowEngine {
   readonly stats = { steps: 0, cacheHits: 0, rebuilds: 0, conflicts: 0 };
   #o: WorkflowEngineOptions;
   #step: WorkflowStep;
+  #clock: () => number;
   #cache: LRUCache<string, Cached> | Map<string, Cached>;
   #subs: Subscription[] = [];
   #ensured = new Map<string, Promise<void>>();
@@ -138,6 +155,7 @@ export class WorkflowEngine {
     const cacheSize = options.cacheSize ?? 1000;
     if (options.metricsRegistry) this.#metrics = new WorkflowMetrics(options.metricsRegistry);
     this.#cache = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : new NoCache();
+    this.#clock = options.clock ?? Date.now;
     this.#step = new WorkflowStep({
       registry: this.registry,
       storage: options.storage,
@@ -207,6 +225,11 @@ export class WorkflowEngine {
         'INF_CODEC',
         `message for workflow ${message.workflowName} on the topic of ${name}`,
       );
+    }
+    if (message.type === 'timerFired' && message.dueAt !== undefined) {
+      const early = earlyTimer(message.dueAt, this.#clock());
+      if (early.reschedule) return this.#send([timerSend(message, early.reschedule)]);
+      if (early.hold) await delay(early.hold);
     }
     const { keyValue } = this.#o.storage;
     const key = workflowStateKey(name, message.workflowId);
