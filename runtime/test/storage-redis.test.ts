@@ -1,36 +1,19 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { services, uniqueName } from '../../test/support/services.ts';
+import getPort from 'get-port';
+import { uniqueName } from '../../test/support/services.ts';
 import { createStorage } from '../src/storage/create-storage.ts';
-import { createRedisStorage, type RedisStorageOptions } from '../src/storage/redis-storage.ts';
+import { createRedisStorage } from '../src/storage/redis-storage.ts';
+import { deleteRedisKeys, redisStorageOptions } from './fixtures/test-backends.ts';
 import { storageConformance } from './storage-conformance.ts';
 import { wrapperConformance } from './storage-wrappers.ts';
 
-const url = new URL(services.redisUrl);
 const prefix = `${uniqueName('storage-test')}:`;
-const options: RedisStorageOptions = {
-  host: url.hostname,
-  port: Number(url.port || 6379),
-  password: url.password || undefined,
-  keyPrefix: prefix,
-};
+const options = redisStorageOptions(prefix);
 
-after(async () => {
-  // Remove every key this run wrote.
-  const redis = new Redis({ host: options.host, port: options.port, password: options.password });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-});
+// Remove every key this run wrote.
+after(() => deleteRedisKeys(prefix));
 
 storageConformance('redis', () => createRedisStorage(options));
 wrapperConformance('redis', () => createRedisStorage(options));
@@ -45,7 +28,7 @@ storageConformance('redis via createStorage (gzip + cache)', () =>
 
 describe('redis storage specifics', () => {
   it('an unreachable server fails fast with INF_STORAGE naming host:port', async () => {
-    const port = await freePort();
+    const port = await getPort();
     const started = Date.now();
     await assert.rejects(
       createRedisStorage({ host: '127.0.0.1', port, timeout: 1000 }),
@@ -93,11 +76,3 @@ describe('redis storage specifics', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

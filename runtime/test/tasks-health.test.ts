@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
-import { InMemoryStorage } from '../src/storage/in-memory-storage.ts';
-import { InMemoryTransport } from '../src/transport/in-memory/in-memory-transport.ts';
-import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
+import { httpWorker } from './fixtures/http-worker.ts';
 import { type HelloService, HelloServiceImpl } from './fixtures/services.ts';
+import { inMemoryBackend } from './fixtures/test-backends.ts';
 
 async function get(
   port: number,
@@ -16,16 +15,12 @@ async function get(
 }
 
 test('health is alive, ready follows the transport, metrics expose task counters', async (t) => {
-  const transport = new InMemoryTransport();
-  const storage = new InMemoryStorage();
-  const worker = new InfiniticWorker({
+  const { transport, storage } = inMemoryBackend();
+  const worker = httpWorker({
     name: 'health-worker',
     transport,
     storage,
     services: { HelloService: new HelloServiceImpl() },
-    http: { port: 0, host: '127.0.0.1' },
-    logLevel: 'silent',
-    closeComponents: true,
   });
   t.after(() => worker.close());
   await worker.start();

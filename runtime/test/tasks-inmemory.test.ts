@@ -1,17 +1,5 @@
 /** Task execution on the embedded in-memory transport and storage. */
-import { InMemoryStorage } from '../src/storage/in-memory-storage.ts';
-import { InMemoryTransport } from '../src/transport/in-memory/in-memory-transport.ts';
 import { taskScenarios } from './fixtures/task-scenarios.ts';
+import { inMemoryBackend } from './fixtures/test-backends.ts';
 
-taskScenarios('in-memory', async () => {
-  const transport = new InMemoryTransport();
-  const storage = new InMemoryStorage();
-  return {
-    transport,
-    storage,
-    close: async () => {
-      await transport.close(0);
-      await storage.close();
-    },
-  };
-});
+taskScenarios('in-memory', async () => inMemoryBackend());

@@ -3,17 +3,17 @@
  * INFINITIC_CONFIG; one-line errors and exit 1 on bad input; SIGTERM → exit 0.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { services, uniqueName, waitFor } from '../../test/support/services.ts';
+import getPort from 'get-port';
+import { spawnCaptured } from '../../test/support/processes.ts';
+import { services, waitFor } from '../../test/support/services.ts';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
-import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import type { HelloService } from './fixtures/services.ts';
+import { deleteRedisKeys, pulsarRedisConfigLines, pulsarTenant } from './fixtures/test-backends.ts';
 
 const FIXTURE = new URL('./fixtures/main-worker.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'tasks-main-'));
@@ -24,34 +24,21 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--conditions=source', FIXTURE, ...args], {
-    env: { ...process.env, INFINITIC_CONFIG: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stderr += c;
+  const worker = spawnCaptured(process.execPath, ['--conditions=source', FIXTURE, ...args], {
+    env: { INFINITIC_CONFIG: '', ...env },
+    stdin: 'ignore',
   });
   const exit = Promise.race([
-    once(child, 'exit').then(([code]) => code as number | null),
+    once(worker.child, 'exit').then(([code]) => code as number | null),
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`worker did not exit:\n${stdout}\n${stderr}`)), 30_000).unref(),
+      setTimeout(
+        () => reject(new Error(`worker did not exit:\n${worker.out()}\n${worker.err()}`)),
+        30_000,
+      ).unref(),
     ),
   ]);
-  return { child, exit, out: () => stdout, err: () => stderr };
+  return { ...worker, exit };
 }
 
 const ready = async (port: number) => {
@@ -99,25 +86,14 @@ describe('runWorkerMain', () => {
   });
 
   test('Pulsar + Redis from layered files: ready, serves tasks, only --services, SIGTERM exits 0', async (t) => {
-    const tenant = uniqueName('tasks-main');
-    const redis = new URL(services.redisUrl);
-    const port = await freePort();
+    const pulsar = pulsarTenant('tasks-main', { namespace: 'dev', clientName: 'main-test' });
+    const port = await getPort();
     const base = file(
       'pulsar-base.yml',
       [
         'name: main-worker',
-        'transport:',
-        '  pulsar:',
-        '    brokerServiceUrl: pulsar://127.0.0.1:6650',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a Compose-style placeholder the worker resolves
-        '    webServiceUrl: ${PULSAR_ADMIN_URL}',
-        `    tenant: ${tenant}`,
-        '    namespace: dev',
-        'storage:',
-        '  redis:',
-        `    host: ${redis.hostname}`,
-        `    port: ${redis.port || 6379}`,
-        `    keyPrefix: "${tenant}:"`,
+        ...pulsarRedisConfigLines(pulsar, '${PULSAR_ADMIN_URL}'),
         'services:',
         '  - name: HelloService',
         '    executor: {concurrency: 2}',
@@ -137,17 +113,11 @@ describe('runWorkerMain', () => {
       INFINITIC_CONFIG: `${base},${overlay}`,
       PULSAR_ADMIN_URL: services.pulsarAdminUrl,
     });
-    const transport = new PulsarWsTransport({
-      webServiceUrl: services.pulsarAdminUrl,
-      tenant,
-      namespace: 'dev',
-      clientName: 'main-test',
-    });
+    const { transport } = pulsar;
     t.after(async () => {
       r.child.kill('SIGKILL');
-      await transport.close(0);
-      await transport.admin.deleteNamespace(tenant, 'dev').catch(() => {});
-      await transport.admin.deleteTenant(tenant).catch(() => {});
+      await pulsar.close();
+      await deleteRedisKeys(`${pulsar.tenant}:`);
     });
     await Promise.race([
       waitFor('the worker to be ready', () => ready(port), 20_000),

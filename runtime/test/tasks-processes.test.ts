@@ -10,8 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { services, uniqueName, waitFor } from '../../test/support/services.ts';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
-import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import type { CountingService } from './fixtures/counting-worker.ts';
+import { deleteRedisKeys, pulsarTenant } from './fixtures/test-backends.ts';
 
 const FIXTURE = new URL('./fixtures/counting-worker.ts', import.meta.url).pathname;
 
@@ -24,21 +24,14 @@ interface Child {
 }
 
 describe('worker processes (pulsar-ws + redis)', () => {
-  const tenant = uniqueName('tasks-proc');
-  const namespace = 'test';
+  const pulsar = pulsarTenant('tasks-proc', { clientName: 'proc-test' });
+  const { tenant, namespace, transport } = pulsar;
   const prefix = `${uniqueName('tasks-proc')}:`;
   const children: Child[] = [];
-  let transport: PulsarWsTransport;
   let client: InfiniticClient;
   let redis: Redis;
 
   before(async () => {
-    transport = new PulsarWsTransport({
-      webServiceUrl: services.pulsarAdminUrl,
-      tenant,
-      namespace,
-      clientName: 'proc-test',
-    });
     await transport.provision();
     client = new InfiniticClient({ transport });
     redis = new Redis(services.redisUrl);
@@ -46,12 +39,9 @@ describe('worker processes (pulsar-ws + redis)', () => {
   after(async () => {
     for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
     await client?.close();
-    await transport?.close(0);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
     redis?.disconnect();
-    await transport?.admin.deleteNamespace(tenant, namespace).catch(() => {});
-    await transport?.admin.deleteTenant(tenant).catch(() => {});
+    await deleteRedisKeys(prefix);
+    await pulsar.close();
   });
 
   async function startWorker(

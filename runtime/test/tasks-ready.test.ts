@@ -5,22 +5,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { test } from 'node:test';
-import { services, uniqueName, waitFor } from '../../test/support/services.ts';
+import getPort from 'get-port';
+import { waitFor } from '../../test/support/services.ts';
 import { createRedisStorage } from '../src/storage/redis-storage.ts';
-import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
-import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
+import { httpWorker } from './fixtures/http-worker.ts';
 import { HelloServiceImpl } from './fixtures/services.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { pulsarTenant } from './fixtures/test-backends.ts';
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
@@ -55,33 +47,23 @@ async function ready(port: number): Promise<{ status: number; body: ReadyBody }>
 }
 
 test('/ready flips to 503 while the storage is down and back to 200 when it returns', async (t) => {
-  const redisPort = await freePort();
+  const redisPort = await getPort();
   let redis = await startRedis(redisPort);
   t.after(() => {
     redis.kill('SIGKILL');
   });
-  const tenant = uniqueName('tasks-ready');
-  const transport = new PulsarWsTransport({
-    webServiceUrl: services.pulsarAdminUrl,
-    tenant,
-    namespace: 'test',
-    clientName: 'ready-test',
-  });
+  const pulsar = pulsarTenant('tasks-ready', { clientName: 'ready-test' });
   const storage = await createRedisStorage({ host: '127.0.0.1', port: redisPort, timeout: 500 });
-  const worker = new InfiniticWorker({
+  const worker = httpWorker({
     name: 'ready-worker',
-    transport,
+    transport: pulsar.transport,
     storage,
     services: { Hello: new HelloServiceImpl() },
-    http: { port: 0, host: '127.0.0.1' },
-    logLevel: 'silent',
     shutdownGracePeriodSeconds: 0,
-    closeComponents: true,
   });
   t.after(async () => {
     await worker.close();
-    await transport.admin.deleteNamespace(tenant, 'test').catch(() => {});
-    await transport.admin.deleteTenant(tenant).catch(() => {});
+    await pulsar.close();
   });
   await worker.start();
   const port = worker.httpPort as number;

@@ -6,18 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Redis } from 'ioredis';
-import { services, uniqueName, waitFor } from '../../test/support/services.ts';
+import { services, waitFor } from '../../test/support/services.ts';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
 import type { InfiniticConfigInput } from '../src/config/index.ts';
-import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
 import { channel, proxyService } from '../src/workflow/authoring.ts';
 import { WorkflowFailedError } from '../src/workflow/errors.ts';
+import { deleteRedisKeys, pulsarTenant, redisStorageOptions } from './fixtures/test-backends.ts';
 import { type GreetService, GreetServiceImpl } from './fixtures/workflow-definitions.ts';
 
-const tenant = uniqueName('wf-config');
-const redisUrl = new URL(services.redisUrl);
+const pulsar = pulsarTenant('wf-config', { namespace: 'dev' });
+const { tenant } = pulsar;
 const config = {
   name: 'wf-config-worker',
   transport: {
@@ -30,7 +29,7 @@ const config = {
     },
   },
   storage: {
-    redis: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379), keyPrefix: `${tenant}:` },
+    redis: redisStorageOptions(`${tenant}:`),
   },
   services: [{ name: 'Greet', executor: { concurrency: 4 } }],
   workflows: [
@@ -53,14 +52,8 @@ function flow(name: string) {
 }
 
 after(async () => {
-  const admin = new PulsarWsTransport({ webServiceUrl: services.pulsarAdminUrl, tenant, namespace: 'dev' })
-    .admin;
-  await admin.deleteNamespace(tenant, 'dev').catch(() => {});
-  await admin.deleteTenant(tenant).catch(() => {});
-  const redis = new Redis(services.redisUrl);
-  const keys = await redis.keys(`${tenant}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await pulsar.close();
+  await deleteRedisKeys(`${tenant}:`);
 });
 
 async function worker(argument: string): Promise<InfiniticWorker> {

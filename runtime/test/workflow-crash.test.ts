@@ -13,51 +13,37 @@ import { Redis } from 'ioredis';
 import { services, uniqueName, waitFor } from '../../test/support/services.ts';
 import { createRedisStorage } from '../src/storage/redis-storage.ts';
 import type { Storage } from '../src/storage/storage.ts';
-import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import { WorkflowClient, type WorkflowHandle } from '../src/workflow/index.ts';
+import { deleteRedisKeys, pulsarTenant, redisStorageOptions } from './fixtures/test-backends.ts';
 
 const FIXTURE = new URL('./fixtures/workflow-worker.ts', import.meta.url).pathname;
 const WORKFLOWS = 200;
 
 describe('workflow crash recovery (pulsar-ws + redis, SIGKILLed worker processes)', () => {
-  const tenant = uniqueName('wf-crash');
-  const namespace = 'test';
+  const pulsar = pulsarTenant('wf-crash', { clientName: 'crash-test' });
+  const { tenant, namespace, transport } = pulsar;
   const prefix = `${uniqueName('wf-crash')}:`;
   const service = uniqueName('Tally').replaceAll('-', '_');
   const workflow = uniqueName('Crashy').replaceAll('-', '_');
   const children = new Set<ChildProcess>();
-  let transport: PulsarWsTransport;
   let storage: Storage;
   let client: WorkflowClient;
   let redis: Redis;
 
   before(async () => {
-    transport = new PulsarWsTransport({
-      webServiceUrl: services.pulsarAdminUrl,
-      tenant,
-      namespace,
-      clientName: 'crash-test',
-    });
     await transport.provision();
-    const url = new URL(services.redisUrl);
-    storage = await createRedisStorage({
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      keyPrefix: prefix,
-    });
+    storage = await createRedisStorage(redisStorageOptions(prefix));
     client = new WorkflowClient({ transport, storage });
     redis = new Redis(services.redisUrl);
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');
     await client?.close();
-    await transport?.close(0);
+    await transport.close(0);
     await storage?.close();
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
     redis?.disconnect();
-    await transport?.admin.deleteNamespace(tenant, namespace).catch(() => {});
-    await transport?.admin.deleteTenant(tenant).catch(() => {});
+    await deleteRedisKeys(prefix);
+    await pulsar.close();
   });
 
   async function startWorker(name: string): Promise<ChildProcess> {

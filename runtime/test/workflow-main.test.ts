@@ -6,49 +6,30 @@
  * The child runs runtime/test/fixtures/workflow-main-worker.ts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Redis } from 'ioredis';
-import { services, uniqueName, waitFor } from '../../test/support/services.ts';
+import getPort from 'get-port';
+import { run, spawnCaptured } from '../../test/support/processes.ts';
+import { waitFor } from '../../test/support/services.ts';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
+import { deleteRedisKeys, pulsarRedisConfigLines, pulsarTenant } from './fixtures/test-backends.ts';
 
 const FIXTURE = new URL('./fixtures/workflow-main-worker.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'workflow-main-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test('runWorkerMain runs workflows from a config: ready, a workflow completes, SIGTERM exits 0', async () => {
-  const tenant = uniqueName('wf-main');
-  const redis = new URL(services.redisUrl);
-  const port = await freePort();
+  const pulsar = pulsarTenant('wf-main', { namespace: 'dev' });
+  const port = await getPort();
   const config = join(dir, 'worker.yml');
   writeFileSync(
     config,
     [
       'name: workflow-main-worker',
-      'transport:',
-      '  pulsar:',
-      '    brokerServiceUrl: pulsar://127.0.0.1:6650',
-      `    webServiceUrl: ${services.pulsarAdminUrl}`,
-      `    tenant: ${tenant}`,
-      '    namespace: dev',
-      'storage:',
-      '  redis:',
-      `    host: ${redis.hostname}`,
-      `    port: ${redis.port || 6379}`,
-      `    keyPrefix: "${tenant}:"`,
+      ...pulsarRedisConfigLines(pulsar),
       'services:',
       '  - name: Greet',
       '    executor: {concurrency: 4}',
@@ -62,18 +43,13 @@ test('runWorkerMain runs workflows from a config: ready, a workflow completes, S
       'logging: {level: info}',
     ].join('\n'),
   );
-  const child = spawn(
+  const worker = spawnCaptured(
     process.execPath,
     ['--conditions=source', FIXTURE, '--config', config, '--services', 'Greet'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, INFINITIC_WORKFLOWS: 'Sequential' } },
+    { stdin: 'ignore', env: { INFINITIC_WORKFLOWS: 'Sequential' } },
   );
-  let output = '';
-  child.stdout.on('data', (c) => {
-    output += c;
-  });
-  child.stderr.on('data', (c) => {
-    output += c;
-  });
+  const { child } = worker;
+  const output = () => `${worker.out()}${worker.err()}`;
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const client = await InfiniticClient.fromConfig(config);
   try {
@@ -87,57 +63,46 @@ test('runWorkerMain runs workflows from a config: ready, a workflow completes, S
       },
       30_000,
     ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${output}`);
+      throw new Error(`${error.message}\n${output()}`);
     });
     const result = await client.startWorkflow<{ out: string[] }>('Sequential', 'run', [['a', 'b']], {
       timeoutMs: 20_000,
     });
     assert.deepEqual(result.out, ['Hello a', 'Hello b']);
-    const started = output
+    const started = output()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line))
       .find((line) => line.msg === 'worker started');
-    assert.deepEqual(started?.services, ['Greet'], output);
-    assert.deepEqual(started?.workflows, ['Sequential'], output);
+    assert.deepEqual(started?.services, ['Greet'], output());
+    assert.deepEqual(started?.workflows, ['Sequential'], output());
     child.kill('SIGTERM');
     const code = await Promise.race([
       exit,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`no exit:\n${output}`)), 20_000).unref(),
+        setTimeout(() => reject(new Error(`no exit:\n${output()}`)), 20_000).unref(),
       ),
     ]);
-    assert.equal(code, 0, output);
+    assert.equal(code, 0, output());
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await client.close();
-    const { PulsarWsTransport } = await import('../src/transport/pulsar-ws/pulsar-ws-transport.ts');
-    const admin = new PulsarWsTransport({ webServiceUrl: services.pulsarAdminUrl, tenant, namespace: 'dev' })
-      .admin;
-    await admin.deleteNamespace(tenant, 'dev').catch(() => {});
-    await admin.deleteTenant(tenant).catch(() => {});
-    const keys = new Redis(services.redisUrl);
-    const left = await keys.keys(`${tenant}:*`);
-    if (left.length > 0) await keys.del(...left);
-    keys.disconnect();
+    await pulsar.close();
+    await deleteRedisKeys(`${pulsar.tenant}:`);
   }
 });
 
 test('--workflows naming an unknown workflow: one line naming the known ones, exit 1', async () => {
   const config = join(dir, 'in-memory.yml');
   writeFileSync(config, 'transport: inMemory\nstorage: inMemory\nobservability: {enabled: false}\n');
-  const child = spawn(process.execPath, ['--conditions=source', FIXTURE, '--config', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, INFINITIC_CONFIG: '', INFINITIC_WORKFLOWS: 'Sequentail' },
+  const r = await run(process.execPath, ['--conditions=source', FIXTURE, '--config', config], {
+    stdin: 'ignore',
+    env: { INFINITIC_CONFIG: '', INFINITIC_WORKFLOWS: 'Sequentail' },
+    timeoutMs: 30_000,
   });
-  let stderr = '';
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const [code] = await once(child, 'exit');
-  assert.equal(code, 1);
+  assert.equal(r.code, 1);
   assert.equal(
-    stderr,
+    r.stderr,
     "infinitic worker: --workflows: unknown workflow 'Sequentail' (known: Sequential, Idle)\n",
   );
 });

@@ -7,7 +7,7 @@
  * Without --dir it uses the fixture project test/fixtures/dev-worker (a stand-in worker answering
  * /ready). Local images come from INFINITIC_PULSAR_IMAGE / INFINITIC_REDIS_IMAGE / NODE_IMAGE.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { connectDocker } from '../../src/stack/docker-client.ts';
 import { down, loadStackModel, up } from '../../src/stack/index.ts';
 import { serviceOf } from '../../src/stack/model.ts';
 import { httpOk, waitUntil } from '../../src/stack/wait.ts';
+import { removeDevProject } from '../../test/support/dev-project.ts';
 
 const { values } = parseArgs({
   options: { replicas: { type: 'string', default: '3' }, dir: { type: 'string' } },
@@ -78,10 +79,5 @@ try {
   );
   console.log(`ratio dev up / pulsar alone:    ${(t.totalMs / alone).toFixed(2)}`);
 } finally {
-  await down(project, { volumes: true, docker }).catch(() => {});
-  await docker
-    .getImage(`${project}-worker:dev`)
-    .remove({ force: true })
-    .catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
+  await removeDevProject(docker, project, dir);
 }

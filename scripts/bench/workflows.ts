@@ -12,14 +12,16 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../runtime/src/observability/logger.ts';
-import { InMemoryStorage } from '../../runtime/src/storage/in-memory-storage.ts';
 import { createRedisStorage } from '../../runtime/src/storage/redis-storage.ts';
 import type { Storage } from '../../runtime/src/storage/storage.ts';
-import { InMemoryTransport } from '../../runtime/src/transport/in-memory/in-memory-transport.ts';
-import { PulsarWsTransport } from '../../runtime/src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import type { Transport } from '../../runtime/src/transport/transport.ts';
 import { InfiniticWorker } from '../../runtime/src/worker/infinitic-worker.ts';
 import { proxyService, WorkflowClient, WorkflowEngine } from '../../runtime/src/workflow/index.ts';
+import {
+  inMemoryBackend,
+  pulsarTenant,
+  redisStorageOptions,
+} from '../../runtime/test/fixtures/test-backends.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,37 +73,17 @@ interface Backend {
 }
 
 async function backend(kind: string, tag: string): Promise<Backend> {
-  if (kind === 'memory') {
-    const transport = new InMemoryTransport();
-    const storage = new InMemoryStorage();
-    const close = async () => {
-      await transport.close(0);
-      await storage.close();
-    };
-    return { transport, storage, close };
-  }
-  const tenant = `bench-wf-${tag}-${id}`;
-  const transport = new PulsarWsTransport({
-    webServiceUrl: process.env.PULSAR_ADMIN_URL ?? 'http://127.0.0.1:8080',
-    tenant,
-    namespace: 'bench',
-    clientName: 'bench-workflows',
-  });
-  await transport.provision();
-  const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const storage = await createRedisStorage({
-    host: redis.hostname,
-    port: Number(redis.port || 6379),
-    keyPrefix: `bench-wf-${id}:`,
-  });
+  if (kind === 'memory') return inMemoryBackend();
+  const pulsar = pulsarTenant(`bench-wf-${tag}`, { namespace: 'bench', clientName: 'bench-workflows' });
+  await pulsar.transport.provision();
+  const storage = await createRedisStorage(redisStorageOptions(`bench-wf-${id}:`));
   return {
-    transport,
+    transport: pulsar.transport,
     storage,
     close: async () => {
-      await transport.close(0);
+      await pulsar.transport.close(0);
       await storage.close();
-      await transport.admin.deleteNamespace(tenant, 'bench').catch(() => {});
-      await transport.admin.deleteTenant(tenant).catch(() => {});
+      await pulsar.close();
     },
   };
 }

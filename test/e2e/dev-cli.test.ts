@@ -4,7 +4,6 @@
  * non-zero, show no stack trace, and leave nothing behind.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import getPort from 'get-port';
-import { requireService, uniqueName } from '../support/services.ts';
+import { devCli, requireDocker } from '../support/dev-project.ts';
+import { uniqueName } from '../support/services.ts';
 
 const docker = new Docker();
 const project = uniqueName('devcli').toLowerCase();
@@ -20,23 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dev-cli-'));
 let busy: Server;
 let busyPort: number;
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--conditions=source',
-      'src/cli/infinitic.ts',
-      'dev',
-      ...args,
-      '--dir',
-      dir,
-      '--label',
-      'io.infinitic.test=true',
-    ],
-    { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => devCli(dir, args, { env });
 
 function assertOneLineError(stderr: string) {
   const lines = stderr.trim().split('\n');
@@ -52,7 +36,7 @@ async function nothingCreated() {
 }
 
 before(async () => {
-  await requireService('Docker engine', 'DOCKER_HOST or /var/run/docker.sock', () => docker.ping());
+  await requireDocker(docker, []);
   mkdirSync(join(dir, 'config'));
   writeFileSync(
     join(dir, 'config', 'dev.yml'),
@@ -68,9 +52,9 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('no Docker engine: one line that says where it looked and points at --embedded', () => {
+test('no Docker engine: one line that says where it looked and points at --embedded', async () => {
   const socket = join(dir, 'closed.sock');
-  const { code, stderr } = cli(['up'], { DOCKER_HOST: `unix://${socket}` });
+  const { code, stderr } = await cli(['up'], { DOCKER_HOST: `unix://${socket}` });
   assert.equal(code, 1);
   assertOneLineError(stderr);
   assert.match(stderr, new RegExp(`no Docker engine answers at unix://${socket}`));
@@ -79,7 +63,7 @@ test('no Docker engine: one line that says where it looked and points at --embed
 
 test('missing image: the error names the image and how to provide it; nothing is created', async () => {
   const image = `local/${project}-nope:1`;
-  const { code, stderr } = cli(['up'], { INFINITIC_REDIS_IMAGE: image });
+  const { code, stderr } = await cli(['up'], { INFINITIC_REDIS_IMAGE: image });
   assert.equal(code, 1);
   assert.match(
     stderr,
@@ -92,7 +76,7 @@ test('missing image: the error names the image and how to provide it; nothing is
 });
 
 test('busy host port: detected before starting, with a free port proposed; nothing is created', async () => {
-  const { code, stderr } = cli(['up', '--port', `redis.redis=${busyPort}`]);
+  const { code, stderr } = await cli(['up', '--port', `redis.redis=${busyPort}`]);
   assert.equal(code, 1);
   assertOneLineError(stderr);
   const match = new RegExp(
@@ -104,18 +88,18 @@ test('busy host port: detected before starting, with a free port proposed; nothi
   await nothingCreated();
 });
 
-test('--embedded outside a project says so in one line (exit 2)', () => {
-  const { code, stderr } = cli(['up', '--embedded']);
+test('--embedded outside a project says so in one line (exit 2)', async () => {
+  const { code, stderr } = await cli(['up', '--embedded']);
   assert.equal(code, 2);
   assertOneLineError(stderr);
   assert.match(stderr, /is not a project \(no package\.json\)/);
 });
 
-test('a malformed flag is a usage error (exit 64); status of a stopped stack says so', () => {
-  const bad = cli(['up', '--port', 'pulsar=1']);
+test('a malformed flag is a usage error (exit 64); status of a stopped stack says so', async () => {
+  const bad = await cli(['up', '--port', 'pulsar=1']);
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /expected service\.port=NUMBER/);
-  const status = cli(['status']);
+  const status = await cli(['status']);
   assert.equal(status.code, 0);
   assert.match(status.stdout, new RegExp(`no containers for project ${project}`));
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,14 +13,14 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { WebSocket } from 'ws';
 import {
-  down,
   loadStackModel,
   renderComposeFile,
   type StackModel,
   up,
   validateComposeFile,
 } from '../../src/stack/index.ts';
-import { requireService, services, TEST_LABEL, uniqueName } from '../support/services.ts';
+import { removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { services, TEST_LABEL, uniqueName } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
 
 const run = promisify(execFile);
@@ -41,10 +41,7 @@ function cli(...args: string[]) {
 }
 
 before(async () => {
-  await requireService('Docker engine', 'DOCKER_HOST or /var/run/docker.sock', () => docker.ping());
-  for (const image of [services.images.pulsar, services.images.redis]) {
-    await requireService(`image ${image}`, 'the local Docker engine', () => docker.getImage(image).inspect());
-  }
+  await requireDocker(docker, [services.images.pulsar, services.images.redis]);
   mkdirSync(join(dir, 'config'));
   writeFileSync(
     join(dir, 'config', 'base.yml'),
@@ -57,10 +54,7 @@ before(async () => {
   model = loadStackModel({ projectDir: dir, labels: { ...TEST_LABEL } });
 });
 
-after(async () => {
-  await down(project, { volumes: true, docker }).catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => removeDevProject(docker, project, dir));
 
 test('up starts Pulsar and Redis healthy, provisions the namespace and applies the dev broker settings', async () => {
   const result = await up(model, { docker });

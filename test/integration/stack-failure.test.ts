@@ -4,37 +4,20 @@
  * `dev up` keeps them and only starts the workers.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
-import { down } from '../../src/stack/index.ts';
-import { requireService, services, uniqueName } from '../support/services.ts';
+import { devCli, removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { uniqueName } from '../support/services.ts';
 
 const docker = new Docker();
 const project = uniqueName('devfail').toLowerCase();
 const dir = mkdtempSync(join(tmpdir(), 'stack-failure-'));
 const dockerfile = join(dir, 'Dockerfile');
 
-function cli(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--conditions=source',
-      'src/cli/infinitic.ts',
-      'dev',
-      ...args,
-      '--dir',
-      dir,
-      '--label',
-      'io.infinitic.test=true',
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => devCli(dir, args, { timeoutMs: 120_000 });
 
 async function running(service: string) {
   const filters = { label: [`io.infinitic.project=${project}`, `io.infinitic.service=${service}`] };
@@ -42,10 +25,7 @@ async function running(service: string) {
 }
 
 before(async () => {
-  await requireService('Docker engine', 'DOCKER_HOST or /var/run/docker.sock', () => docker.ping());
-  for (const image of Object.values(services.images)) {
-    await requireService(`image ${image}`, 'the local Docker engine', () => docker.getImage(image).inspect());
-  }
+  await requireDocker(docker);
   cpSync('test/fixtures/dev-worker', dir, { recursive: true });
   writeFileSync(
     join(dir, 'config', 'dev.yml'),
@@ -53,14 +33,7 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await down(project, { volumes: true, docker }).catch(() => {});
-  await docker
-    .getImage(`${project}-worker:dev`)
-    .remove({ force: true })
-    .catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => removeDevProject(docker, project, dir));
 
 test('a crashing worker fails up with its last output; Pulsar and Redis stay; the fixed worker starts alone', async () => {
   const good = readFileSync(dockerfile, 'utf8');
@@ -71,7 +44,7 @@ test('a crashing worker fails up with its last output; Pulsar and Redis stay; th
       'CMD ["node", "-e", "console.log(\'boom: cannot load config\'); process.exit(2)"]',
     ),
   );
-  const failed = cli('up', '--detach');
+  const failed = await cli('up', '--detach');
   assert.equal(failed.code, 1);
   const error = failed.stderr.trim().split('\n').at(-1) ?? '';
   assert.match(error, new RegExp(`^error: container ${project}-worker-\\d (keeps crashing|stopped) `));
@@ -83,7 +56,7 @@ test('a crashing worker fails up with its last output; Pulsar and Redis stay; th
   assert.deepEqual(await running('redis'), ['running']);
 
   writeFileSync(dockerfile, good);
-  const fixed = cli('up', '--detach', '--json');
+  const fixed = await cli('up', '--detach', '--json');
   assert.equal(fixed.code, 0, fixed.stderr);
   const result = JSON.parse(fixed.stdout);
   assert.deepEqual(result.changes.kept.sort(), [`${project}-pulsar-1`, `${project}-redis-1`]);

@@ -6,15 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { down, loadStackModel, renderComposeFile } from '../../src/stack/index.ts';
-import { requireService, services, TEST_LABEL, uniqueName, waitFor } from '../support/services.ts';
+import { loadStackModel, renderComposeFile } from '../../src/stack/index.ts';
+import { removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { TEST_LABEL, uniqueName, waitFor } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
 
 const run = promisify(execFile);
@@ -55,10 +56,7 @@ const readyWorkers = (n: number) =>
   );
 
 before(async () => {
-  await requireService('Docker engine', 'DOCKER_HOST or /var/run/docker.sock', () => docker.ping());
-  for (const image of Object.values(services.images)) {
-    await requireService(`image ${image}`, 'the local Docker engine', () => docker.getImage(image).inspect());
-  }
+  await requireDocker(docker);
   cpSync('test/fixtures/dev-worker', dir, { recursive: true });
   writeFileSync(
     join(dir, 'config', 'dev.yml'),
@@ -77,14 +75,7 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await down(project, { volumes: true, docker }).catch(() => {});
-  await docker
-    .getImage(`${project}-worker:dev`)
-    .remove({ force: true })
-    .catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => removeDevProject(docker, project, dir));
 
 test('dev up --replicas 3 builds the worker image and waits until 3 replicas are ready', async () => {
   const result: Status & { timings: { workersReadyMs: number } } = JSON.parse(
