@@ -50,3 +50,29 @@ test('formatStatus without containers says so, with no hint', () => {
   assert.match(text, /\(no containers for project app\)/);
   assert.doesNotMatch(text, /not running/);
 });
+
+test('formatStatus counts finished clients response topics instead of listing them', () => {
+  const text = formatStatus({
+    project: 'app',
+    replicas: [],
+    ready: {},
+    pulsar: {
+      adminUrl: 'http://127.0.0.1:8080',
+      tenant: 't',
+      namespace: 'n',
+      topics: [
+        { topic: 'persistent://t/n/response:dispatch-1', subscriptions: [] },
+        { topic: 'persistent://t/n/response:dispatch-2-workflows', subscriptions: [] },
+        { topic: 'persistent://t/n/response:live', subscriptions: [{ name: 's', backlog: 0, consumers: 1 }] },
+        { topic: 'persistent://t/n/task-executor:S', subscriptions: [] },
+      ],
+    },
+  });
+  assert.doesNotMatch(text, /dispatch-1/);
+  assert.match(text, /response:live {2}s backlog=0 consumers=1/);
+  assert.match(text, /task-executor:S {2}\(no subscriptions\)/);
+  assert.match(
+    text,
+    /\(\+2 response topic\(s\) of finished clients, no subscription; the broker removes them\)/,
+  );
+});

@@ -113,11 +113,21 @@ export function formatStatus(s: StackStatus): string {
   if (s.pulsar) {
     lines.push('', `Pulsar ${s.pulsar.adminUrl} namespace ${s.pulsar.tenant}/${s.pulsar.namespace}:`);
     if (s.pulsar.topics.length === 0) lines.push('  (no topics yet)');
-    for (const t of s.pulsar.topics) {
+    // A client's response topic left without a subscription belongs to a client that is gone (each
+    // `infinitic dispatch` is one); the broker deletes it shortly, so the table only counts them.
+    const gone = (t: (typeof s.pulsar.topics)[number]) =>
+      t.subscriptions.length === 0 && /\/response:[^/]*$/.test(t.topic);
+    for (const t of s.pulsar.topics.filter((topic) => !gone(topic))) {
       const subs = t.subscriptions
         .map((x) => `${x.name} backlog=${x.backlog} consumers=${x.consumers}`)
         .join('; ');
       lines.push(`  ${t.topic}  ${subs || '(no subscriptions)'}`);
+    }
+    const finished = s.pulsar.topics.filter(gone).length;
+    if (finished > 0) {
+      lines.push(
+        `  (+${finished} response topic(s) of finished clients, no subscription; the broker removes them)`,
+      );
     }
   }
   return lines.join('\n');
