@@ -1,5 +1,5 @@
 /**
- * `npm run bench:tasks [-- --tasks N --concurrency C --json]`: task round trips measured three
+ * `npm run bench:tasks [-- --tasks N --concurrency C --worker-concurrency W --json]`: task round trips measured three
  * ways in one run, on the same broker and Redis:
  *   (a) runtime: InfiniticClient → Pulsar-WS → InfiniticWorker (outcome recorded in Redis) → client;
  *   (b) raw:     the same WebSocket transport, request → responder → reply, no engine (rawRoundTrip);
@@ -26,10 +26,13 @@ const { values } = parseArgs({
     'max-seconds': { type: 'string', default: '60' },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'runtime,raw,bullmq' },
+    /** Executor concurrency of the runtime's worker; default --concurrency. */
+    'worker-concurrency': { type: 'string' },
   },
 });
 const TASKS = Number(values.tasks);
 const CONCURRENCY = Number(values.concurrency);
+const WORKER_CONCURRENCY = Number(values['worker-concurrency'] ?? CONCURRENCY);
 const MAX_MS = Number(values['max-seconds']) * 1000;
 const WARMUP = Math.min(200, Math.ceil(TASKS / 10));
 const UNLOADED = Math.min(500, Math.max(50, Math.ceil(TASKS / 10)));
@@ -123,7 +126,7 @@ async function benchRuntime(): Promise<Figures> {
     transport,
     storage,
     services: { Echo: { echo: (text: string) => text } },
-    serviceOptions: { Echo: { concurrency: CONCURRENCY } },
+    serviceOptions: { Echo: { concurrency: WORKER_CONCURRENCY } },
     logLevel: 'warn',
   });
   const client = new InfiniticClient({
@@ -144,9 +147,18 @@ async function benchRuntime(): Promise<Figures> {
     await client.close();
     await worker.close();
     await transport.close(0);
+    await dropOutcomeRecords(storage).catch(() => {});
     await storage.close();
     await transport.admin.deleteNamespace(tenant, 'bench').catch(() => {});
     await transport.admin.deleteTenant(tenant).catch(() => {});
+  }
+}
+
+/** The outcome records this run left under its own key prefix (one per task): a shared Redis keeps no litter. */
+async function dropOutcomeRecords(storage: Awaited<ReturnType<typeof createRedisStorage>>): Promise<void> {
+  const keys = await storage.keyValue.scan!('task.result.', Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < keys.length; i += 1000) {
+    await Promise.all(keys.slice(i, i + 1000).map((key) => storage.keyValue.put(key, undefined)));
   }
 }
 

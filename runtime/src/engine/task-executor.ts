@@ -14,6 +14,8 @@ import type { WorkerMetrics } from '../observability/worker-metrics.ts';
 import type { Storage } from '../storage/storage.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import { AttemptAbort } from './attempt-abort.ts';
+import { AttemptSlots } from './attempt-slots.ts';
 import { TaskNotFoundError, TimeoutError, toTaskFailure } from './errors.ts';
 import {
   decodeMessage,
@@ -46,6 +48,13 @@ export interface TaskExecutorOptions {
   negativeAckRedeliveryDelayMs?: number;
 }
 
+interface TaskLabels {
+  service: { service: string };
+  task: { service: string; task: string };
+  success: { service: string; task: string; outcome: string };
+  failure: { service: string; task: string; outcome: string };
+}
+
 /** Reason given to signals aborted when shutdown outlasts its grace period. */
 class ShutdownAbort extends InfiniticError {
   constructor() {
@@ -61,7 +70,10 @@ export class TaskExecutor {
   #tasks: Set<string>;
   #policy: RetryPolicy;
   #sub: Subscription | undefined;
-  #inFlight = new Set<AbortController>();
+  #inFlight = new Set<AttemptAbort>();
+  #slots: AttemptSlots;
+  /** Metric label sets per task name, built once (prom-client hashes whatever it is given). */
+  #labelSets = new Map<string, TaskLabels>();
 
   constructor(options: TaskExecutorOptions) {
     this.#options = options;
@@ -70,6 +82,7 @@ export class TaskExecutor {
     this.subscription = subscriptionFor(this.topic);
     this.#tasks = new Set(taskNames(options.implementation));
     this.#policy = options.retryPolicy ?? noRetry;
+    this.#slots = new AttemptSlots(options.concurrency ?? 1);
     const { concurrency, timeoutSeconds } = options;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
       throw new InfiniticError(
@@ -94,7 +107,10 @@ export class TaskExecutor {
         topic: this.topic,
         subscription: this.subscription,
         type: 'Shared',
-        concurrency: this.#options.concurrency ?? 1,
+        // Twice the attempt limit: a message whose attempt is over stays in hand until its outcome
+        // is recorded, its reply has a receipt and it is acked; the next attempt need not wait
+        // for that (AttemptSlots keeps the attempts themselves to `concurrency`).
+        concurrency: 2 * (this.#options.concurrency ?? 1),
         consumerName: this.#options.workerName,
         ...(this.#options.maxRedeliverCount !== undefined
           ? { maxRedeliverCount: this.#options.maxRedeliverCount }
@@ -112,14 +128,33 @@ export class TaskExecutor {
     const sub = this.#sub;
     this.#sub = undefined;
     if (!sub) return;
+    // Messages waiting for an attempt slot do not start any more: released unacked at once.
+    this.#slots.close(new ShutdownAbort());
     const timer = setTimeout(() => {
-      for (const controller of this.#inFlight) controller.abort(new ShutdownAbort());
+      for (const attempt of this.#inFlight) attempt.abort(new ShutdownAbort());
     }, graceMs);
     try {
       await sub.close(graceMs);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #labels(taskName: string): TaskLabels {
+    let labels = this.#labelSets.get(taskName);
+    if (!labels) {
+      const service = { service: this.serviceName };
+      const task = { ...service, task: taskName };
+      labels = {
+        service,
+        task,
+        success: { ...task, outcome: 'success' },
+        failure: { ...task, outcome: 'failure' },
+      };
+      // Only the service's own task names are kept: a message naming anything else is not trusted.
+      if (this.#tasks.has(taskName)) this.#labelSets.set(taskName, labels);
+    }
+    return labels;
   }
 
   async #handle(received: ReceivedMessage): Promise<void> {
@@ -166,9 +201,10 @@ export class TaskExecutor {
   }
 
   async #execute(message: ExecuteTaskMessage, fresh: boolean): Promise<void> {
+    if (!this.#slots.tryAcquire()) await this.#slots.acquire();
     const { logger, metrics, workerName } = this.#options;
-    const labels = { service: this.serviceName, task: message.taskName };
-    const controller = new AbortController();
+    const labels = this.#labels(message.taskName);
+    const attempt = new AttemptAbort();
     const meta = { ...message.meta };
     const context: TaskContext = {
       taskId: message.taskId,
@@ -177,42 +213,48 @@ export class TaskExecutor {
       retryIndex: message.retryIndex,
       workerName,
       meta,
-      signal: controller.signal,
+      get signal() {
+        return attempt.signal;
+      },
       ...(message.workflowId !== undefined ? { workflowId: message.workflowId } : {}),
       ...(message.workflowName !== undefined ? { workflowName: message.workflowName } : {}),
     };
-    this.#inFlight.add(controller);
-    metrics?.inFlight.inc({ service: this.serviceName });
-    const endTimer = metrics?.duration.startTimer(labels);
+    this.#inFlight.add(attempt);
+    metrics?.inFlight.inc(labels.service);
+    const started = performance.now();
     let completed: TaskOutcomeRecord | undefined;
     let recordBytes: Uint8Array | undefined;
     let error: unknown;
     let failed = false;
     try {
-      const result = await runInTaskContext(context, () => this.#attempt(message, controller));
+      const result = await runInTaskContext(context, () => this.#attempt(message, attempt));
       completed = { status: 'completed', result, retryIndex: message.retryIndex, completedAt: Date.now() };
       recordBytes = encodeJson(completed); // a result that cannot travel fails the attempt, not the message
     } catch (caught) {
       failed = true;
       error = caught;
     } finally {
-      this.#inFlight.delete(controller);
-      metrics?.inFlight.dec({ service: this.serviceName });
-      endTimer?.({ outcome: failed ? 'failure' : 'success' });
+      this.#inFlight.delete(attempt);
+      this.#slots.release();
+      if (metrics) {
+        metrics.inFlight.dec(labels.service);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.duration.observe(failed ? labels.failure : labels.success, seconds);
+      }
     }
     if (completed && recordBytes) {
-      metrics?.successes.inc(labels);
+      metrics?.successes.inc(labels.task);
       await this.#finish(message, completed, fresh, recordBytes);
       // Checked first: entering the context costs more than the (usually disabled) debug line.
       if (logger.isLevelEnabled('debug')) runInTaskContext(context, () => logger.debug('task completed'));
       return;
     }
     // Shutdown outlasted the grace period: release the message unacked, report nothing.
-    if (controller.signal.reason instanceof ShutdownAbort) throw controller.signal.reason;
+    if (attempt.reason instanceof ShutdownAbort) throw attempt.reason;
     const failure = toTaskFailure(error, message.retryIndex, workerName);
     const seconds = this.#policy.secondsBeforeRetry(message.retryIndex, error);
     if (seconds !== undefined) {
-      metrics?.retries.inc(labels);
+      metrics?.retries.inc(labels.task);
       const retry: ExecuteTaskMessage = {
         ...message,
         messageId: randomUUID(),
@@ -229,32 +271,26 @@ export class TaskExecutor {
       );
       return;
     }
-    metrics?.failures.inc(labels);
+    metrics?.failures.inc(labels.task);
     await this.#finish(message, { status: 'failed', failure, completedAt: Date.now() }, fresh);
     runInTaskContext(context, () => logger.error({ err: error }, 'task failed'));
   }
 
-  /** Runs the task method, racing it against the per-attempt timeout. */
-  async #attempt(message: ExecuteTaskMessage, controller: AbortController): Promise<unknown> {
+  /** Runs the task method, racing it against the per-attempt timeout (and shutdown). */
+  async #attempt(message: ExecuteTaskMessage, attempt: AttemptAbort): Promise<unknown> {
     if (!this.#tasks.has(message.taskName)) {
       throw new TaskNotFoundError(
         `service ${this.serviceName} has no task ${JSON.stringify(message.taskName)} (tasks: ${[...this.#tasks].join(', ') || 'none'})`,
       );
     }
     const impl = this.#options.implementation as Record<string, (...args: unknown[]) => unknown>;
-    const running = Promise.resolve().then(() => impl[message.taskName]?.apply(impl, message.args));
     const { timeoutSeconds } = this.#options;
-    const aborted = new Promise<never>((_, reject) => {
-      const onAbort = () => reject(controller.signal.reason);
-      controller.signal.addEventListener('abort', onAbort, { once: true });
-      running.finally(() => controller.signal.removeEventListener('abort', onAbort)).catch(() => {});
-    });
     const timer =
       timeoutSeconds === undefined
         ? undefined
         : setTimeout(
             () =>
-              controller.abort(
+              attempt.abort(
                 new TimeoutError(
                   `task ${this.serviceName}.${message.taskName} timed out after ${timeoutSeconds} s`,
                 ),
@@ -262,7 +298,10 @@ export class TaskExecutor {
             timeoutSeconds * 1000,
           );
     try {
-      return await Promise.race([running, aborted]);
+      // Called here, inside the task context; a synchronous throw rejects like an async one.
+      const running = impl[message.taskName]?.apply(impl, message.args);
+      const thenable = typeof (running as PromiseLike<unknown> | undefined)?.then === 'function';
+      return await (thenable ? Promise.race([running, attempt.aborted]) : running);
     } finally {
       if (timer) clearTimeout(timer);
     }
