@@ -1,7 +1,8 @@
-import mysql from 'mysql2/promise';
+import type { Connection, ConnectionOptions, Pool, ResultSetHeader } from 'mysql2/promise';
 import { storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
 import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
+import { loadDriver } from './load-driver.ts';
 import { asBuffer, checkSqlOptions, type SqlStorageOptions, sqlIdentifier } from './sql-options.ts';
 import type { KeySetStorage, KeyValueStorage, Versioned } from './storage.ts';
 
@@ -32,7 +33,8 @@ export class MysqlStorage implements InitializableStorage {
   #options: MysqlStorageOptions;
   #database: string;
   #tables: { keyValue: string; keySet: string };
-  #pool: mysql.Pool;
+  /** Made on first use, with the `mysql2` package loaded then (see #getPool). */
+  #pool: Promise<Pool> | undefined;
   #closed = false;
 
   /** Use `createMysqlStorage`, which also creates the database and tables. */
@@ -41,18 +43,10 @@ export class MysqlStorage implements InitializableStorage {
     this.#tables = checkSqlOptions('mysql', options);
     this.#database = sqlIdentifier('storage.mysql.database', options.database ?? 'infinitic', 64);
     this.where = `mysql at ${options.host}:${options.port}/${this.#database}`;
-    this.#pool = mysql.createPool({
-      ...this.#connectionOptions(),
-      database: this.#database,
-      connectionLimit: options.maximumPoolSize ?? 10,
-      idleTimeout: options.idleTimeout,
-    });
-    // An idle connection dropping must not crash the process; the next query reports it.
-    this.#pool.on('connection', (connection) => connection.on('error', () => {}));
     const kv = `\`${this.#tables.keyValue}\``;
     const ks = `\`${this.#tables.keySet}\``;
     const query = (action: string, sql: string, values: unknown[]) => this.#query(action, sql, values);
-    const changed = (result: unknown) => (result as mysql.ResultSetHeader).affectedRows === 1;
+    const changed = (result: unknown) => (result as ResultSetHeader).affectedRows === 1;
 
     this.keyValue = {
       async get(key) {
@@ -160,9 +154,10 @@ export class MysqlStorage implements InitializableStorage {
 
   /** Creates the database and tables when missing. */
   async init(): Promise<void> {
-    let connection: mysql.Connection | undefined;
+    let connection: Connection | undefined;
     try {
       // The pool names the database, which may not exist yet: create it on a connection without one.
+      const mysql = await this.#driver();
       connection = await mysql.createConnection(this.#connectionOptions());
       await connection.query(
         `CREATE DATABASE IF NOT EXISTS \`${this.#database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
@@ -205,10 +200,33 @@ export class MysqlStorage implements InitializableStorage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    const pool = await this.#pool?.catch(() => undefined);
+    await pool?.end();
   }
 
-  #connectionOptions(): mysql.ConnectionOptions {
+  /** The `mysql2` package, loaded on first use: importing the runtime does not load it. */
+  async #driver() {
+    return (await loadDriver(this.where, 'mysql2', () => import('mysql2/promise'))).default;
+  }
+
+  /** The pool, made on first use. */
+  #getPool(): Promise<Pool> {
+    if (this.#closed) return Promise.reject(new Error('storage is closed'));
+    this.#pool ??= this.#driver().then((mysql) => {
+      const pool = mysql.createPool({
+        ...this.#connectionOptions(),
+        database: this.#database,
+        connectionLimit: this.#options.maximumPoolSize ?? 10,
+        idleTimeout: this.#options.idleTimeout,
+      });
+      // An idle connection dropping must not crash the process; the next query reports it.
+      pool.on('connection', (connection) => connection.on('error', () => {}));
+      return pool;
+    });
+    return this.#pool;
+  }
+
+  #connectionOptions(): ConnectionOptions {
     const options = this.#options;
     return {
       host: options.host,
@@ -223,7 +241,7 @@ export class MysqlStorage implements InitializableStorage {
   async #query(action: string, sql: string, values: unknown[]): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const [result] = await this.#pool.query(sql, values);
+        const [result] = await (await this.#getPool()).query(sql, values);
         return result;
       } catch (error) {
         if (attempt < 5 && RETRIED.has(errno(error) ?? 0)) continue;

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryResult } from 'pg';
 import { storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
 import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
+import { loadDriver } from './load-driver.ts';
 import {
   asBuffer,
   checkSqlOptions,
@@ -31,7 +32,9 @@ export class PostgresStorage implements InitializableStorage {
   readonly keyValue: KeyValueStorage;
   readonly keySet: KeySetStorage;
   readonly where: string;
-  #pool: pg.Pool;
+  #poolConfig: PoolConfig;
+  /** Made on first use, with the `pg` package loaded then (see #getPool). */
+  #pool: Promise<Pool> | undefined;
   #schema: string;
   #kv: string;
   #ks: string;
@@ -46,7 +49,7 @@ export class PostgresStorage implements InitializableStorage {
     this.where = `postgres at ${options.host}:${options.port}/${database} (schema ${this.#schema})`;
     this.#kv = `"${this.#schema}"."${this.#tables.keyValue}"`;
     this.#ks = `"${this.#schema}"."${this.#tables.keySet}"`;
-    this.#pool = new pg.Pool({
+    this.#poolConfig = {
       host: options.host,
       port: options.port,
       user: options.username,
@@ -58,9 +61,7 @@ export class PostgresStorage implements InitializableStorage {
       idleTimeoutMillis: options.idleTimeout,
       connectionTimeoutMillis: options.connectionTimeout ?? 5000,
       maxLifetimeSeconds: options.maxLifetime ? Math.ceil(options.maxLifetime / 1000) : undefined,
-    });
-    // An idle client losing its connection must not crash the process; the next query reports it.
-    this.#pool.on('error', () => {});
+    };
     const kv = this.#kv;
     const ks = this.#ks;
     const query = (action: string, text: string, values: unknown[]) => this.#query(action, text, values);
@@ -211,21 +212,34 @@ export class PostgresStorage implements InitializableStorage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    const pool = await this.#pool?.catch(() => undefined);
+    await pool?.end();
   }
 
-  async #connect(action: string): Promise<pg.PoolClient> {
+  /** The pool, made on first use: importing the runtime does not load `pg`. */
+  #getPool(): Promise<Pool> {
+    if (this.#closed) return Promise.reject(new Error('storage is closed'));
+    this.#pool ??= loadDriver(this.where, 'pg', () => import('pg')).then(({ default: pg }) => {
+      const pool = new pg.Pool(this.#poolConfig);
+      // An idle client losing its connection must not crash the process; the next query reports it.
+      pool.on('error', () => {});
+      return pool;
+    });
+    return this.#pool;
+  }
+
+  async #connect(action: string): Promise<PoolClient> {
     try {
-      return await this.#pool.connect();
+      return await (await this.#getPool()).connect();
     } catch (error) {
       throw storageFailure(this.where, action, error);
     }
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: rows are read column by column above
-  async #query(action: string, text: string, values: unknown[]): Promise<pg.QueryResult<any>> {
+  async #query(action: string, text: string, values: unknown[]): Promise<QueryResult<any>> {
     try {
-      return await this.#pool.query(text, values);
+      return await (await this.#getPool()).query(text, values);
     } catch (error) {
       throw storageFailure(this.where, action, error);
     }

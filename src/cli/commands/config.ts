@@ -5,10 +5,9 @@
  */
 
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is Compose interpolation syntax, not a template
-import { formatIssue, renderConfig, validateConfigFiles } from '@infinitic/runtime';
 import type { Argv, CommandModule } from 'yargs';
 import { CliError, EXIT } from '../run-cli.ts';
-import { type SelectionFlags, selectConfig } from './config-selection.ts';
+import type { SelectionFlags } from './config-selection.ts';
 
 interface CommonArgs extends SelectionFlags {
   json?: boolean;
@@ -28,8 +27,15 @@ function selectionOptions<T>(yargs: Argv<T>) {
     .conflicts('env', 'config');
 }
 
-/** Loads the selection; on problems prints them (JSON or lines) and ends with exit code 2. */
-function load(args: CommonArgs) {
+/**
+ * Loads the selection; on problems prints them (JSON or lines) and ends with exit code 2.
+ * The runtime is imported here, not at the top: `--help` and the other verbs do not pay for it.
+ */
+async function load(args: CommonArgs) {
+  const [{ formatIssue, validateConfigFiles }, { selectConfig }] = await Promise.all([
+    import('@infinitic/runtime'),
+    import('./config-selection.ts'),
+  ]);
   const selection = selectConfig(args);
   const report = validateConfigFiles(selection.files, {
     cwd: selection.dir,
@@ -64,7 +70,8 @@ const renderCommand: CommandModule<object, RenderArgs> = {
       .option('show-secrets', { type: 'boolean', describe: 'Print secrets instead of ****' })
       .conflicts('resolve', 'keep-placeholders') as unknown as Argv<RenderArgs>,
   handler: async (args) => {
-    const { selection, config } = load(args);
+    const { selection, config } = await load(args);
+    const { renderConfig } = await import('@infinitic/runtime');
     const output = renderConfig(config, {
       format: args.json ? 'json' : 'yaml',
       showSources: args.showSources ?? false,
@@ -80,7 +87,7 @@ const validateCommand: CommandModule<object, CommonArgs> = {
   describe: 'Check the merged configuration; report every problem with file:line:col',
   builder: (yargs) => selectionOptions(yargs) as unknown as Argv<CommonArgs>,
   handler: async (args) => {
-    const { selection } = load(args);
+    const { selection } = await load(args);
     if (args.json) {
       process.stdout.write(
         `${JSON.stringify({ valid: true, files: selection.files, issues: [] }, null, 2)}\n`,

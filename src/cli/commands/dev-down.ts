@@ -1,6 +1,5 @@
 /** `infinitic dev down [-v]`: remove everything labelled for the project (-v: volumes too). */
 import type { Argv, CommandModule } from 'yargs';
-import { down } from '../../stack/index.ts';
 import { type DevArgs, modelFromArgs, printJson, withDevOptions } from './dev-options.ts';
 
 interface DownArgs extends DevArgs {
@@ -17,7 +16,8 @@ export const devDownCommand: CommandModule<object, DownArgs> = {
       describe: 'Also remove volumes',
     }) as Argv<DownArgs>,
   handler: async (args) => {
-    const model = modelFromArgs(args, { worker: false });
+    const { down } = await import('../../stack/index.ts');
+    const model = await modelFromArgs(args, { worker: false });
     const result = await down(model.project, { volumes: args.volumes });
     if (args.json) printJson(result);
     else

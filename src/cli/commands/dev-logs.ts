@@ -1,6 +1,5 @@
 /** `infinitic dev logs [-f] [service|replica]`: demultiplexed logs with a coloured prefix per replica. */
 import type { Argv, CommandModule } from 'yargs';
-import { logs } from '../../stack/index.ts';
 import { type DevArgs, modelFromArgs, withDevOptions } from './dev-options.ts';
 
 interface LogsArgs extends DevArgs {
@@ -21,7 +20,8 @@ export const devLogsCommand: CommandModule<object, LogsArgs> = {
         describe: 'Only the last N lines of each container',
       }) as Argv<LogsArgs>,
   handler: async (args) => {
-    const model = modelFromArgs(args, { worker: false });
+    const { logs } = await import('../../stack/index.ts');
+    const model = await modelFromArgs(args, { worker: false });
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());
     await logs(model.project, {

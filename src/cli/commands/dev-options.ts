@@ -1,10 +1,11 @@
 /**
  * Flags shared by the `infinitic dev` subcommands and the pure helpers that turn them into stack
- * model options (tested without Docker in dev-options.test.ts).
+ * model options (tested without Docker in dev-options.test.ts). The stack code (dockerode, the
+ * runtime) is imported by the handlers when they run, never at load: `infinitic --help` stays fast.
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { type LoadStackModelOptions, loadStackModel, type StackModel } from '../../stack/index.ts';
+import type { LoadStackModelOptions, StackModel } from '../../stack/index.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 
 export interface DevArgs {
@@ -53,7 +54,11 @@ export function parseLabels(values: readonly string[] = []): Record<string, stri
   return labels;
 }
 
-export function modelFromArgs(args: DevArgs, extra: Partial<LoadStackModelOptions> = {}): StackModel {
+export async function modelFromArgs(
+  args: DevArgs,
+  extra: Partial<LoadStackModelOptions> = {},
+): Promise<StackModel> {
+  const { loadStackModel } = await import('../../stack/index.ts');
   return loadStackModel({ projectDir: resolve(args.dir), labels: parseLabels(args.label), ...extra });
 }
 

@@ -1,6 +1,5 @@
 /** `infinitic dev restart [service]`: restart containers and wait for readiness again. */
 import type { Argv, CommandModule } from 'yargs';
-import { restart } from '../../stack/index.ts';
 import { type DevArgs, modelFromArgs, printJson, withDevOptions } from './dev-options.ts';
 
 interface RestartArgs extends DevArgs {
@@ -16,7 +15,8 @@ export const devRestartCommand: CommandModule<object, RestartArgs> = {
       choices: ['pulsar', 'redis', 'worker'],
     }) as Argv<RestartArgs>,
   handler: async (args) => {
-    const model = modelFromArgs(args);
+    const { restart } = await import('../../stack/index.ts');
+    const model = await modelFromArgs(args);
     const progress = (message: string) => process.stderr.write(`${message}\n`);
     const restarted = await restart(model, { service: args.service, progress });
     if (args.json) printJson({ restarted });

@@ -1,6 +1,5 @@
 /** `infinitic dev scale N`: N worker replicas, each waited for until ready. */
 import type { Argv, CommandModule } from 'yargs';
-import { scale } from '../../stack/index.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 import { type DevArgs, modelFromArgs, printJson, withDevOptions } from './dev-options.ts';
 
@@ -21,7 +20,8 @@ export const devScaleCommand: CommandModule<object, ScaleArgs> = {
         'INF_USAGE',
       );
     }
-    const model = modelFromArgs(args, { worker: true, replicas: args.replicas });
+    const { scale } = await import('../../stack/index.ts');
+    const model = await modelFromArgs(args, { worker: true, replicas: args.replicas });
     const progress = (message: string) => process.stderr.write(`${message}\n`);
     const result = await scale(model, args.replicas, { progress });
     if (args.json) printJson({ replicas: args.replicas, ...result });

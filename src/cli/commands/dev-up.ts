@@ -1,6 +1,5 @@
 /** `infinitic dev up`: start Pulsar, Redis and N worker replicas, wait for readiness, print status. */
 import type { Argv, CommandModule } from 'yargs';
-import { formatStatus, logs, up } from '../../stack/index.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 import { type DevArgs, modelFromArgs, parsePortFlags, printJson, withDevOptions } from './dev-options.ts';
 
@@ -61,7 +60,9 @@ export const devUpCommand: CommandModule<object, UpArgs> = {
         'INF_USAGE',
       );
     }
-    const model = modelFromArgs(args, { replicas: args.replicas, ports: parsePortFlags(args.port) });
+    const ports = parsePortFlags(args.port); // a bad flag fails before the stack code loads
+    const { formatStatus, logs, up } = await import('../../stack/index.ts');
+    const model = await modelFromArgs(args, { replicas: args.replicas, ports });
     const progress = (message: string) => process.stderr.write(`${message}\n`);
     const result = await up(model, { build: args.build, freePorts: args.freePorts, progress });
     if (args.json)

@@ -3,10 +3,8 @@
  * (PROD001…), every finding with its fix, all at once. Exit 0 passed (warnings allowed), 2 failed
  * or invalid config.
  */
-import { ConfigError } from '@infinitic/runtime';
 import type { Argv, CommandModule } from 'yargs';
-import { formatReport, runDoctor } from '../../doctor/doctor.ts';
-import { loadProject, type PromoteProject } from '../../promote/project.ts';
+import type { PromoteProject } from '../../promote/project.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 
 export interface ProjectArgs {
@@ -18,8 +16,15 @@ interface DoctorArgs extends ProjectArgs {
   json?: boolean;
 }
 
-/** Loads the environment for promotion; an invalid config ends with exit 2 and every located issue. */
-export function loadForCli(args: ProjectArgs): PromoteProject {
+/**
+ * Loads the environment for promotion; an invalid config ends with exit 2 and every located issue.
+ * The runtime and the promotion code load here, when a command runs, not with the CLI.
+ */
+export async function loadForCli(args: ProjectArgs): Promise<PromoteProject> {
+  const [{ ConfigError }, { loadProject }] = await Promise.all([
+    import('@infinitic/runtime'),
+    import('../../promote/project.ts'),
+  ]);
   try {
     return loadProject({ env: args.env, ...(args.dir ? { dir: args.dir } : {}) });
   } catch (error) {
@@ -48,7 +53,9 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       describe: 'Print the findings as JSON',
     }) as unknown as Argv<DoctorArgs>,
   handler: async (args) => {
-    const report = runDoctor(loadForCli(args));
+    const project = await loadForCli(args);
+    const { formatReport, runDoctor } = await import('../../doctor/doctor.ts');
+    const report = runDoctor(project);
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     if (!report.ok) {
       throw new CliError(

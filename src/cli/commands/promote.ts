@@ -6,14 +6,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { formatFindings, runDoctor } from '../../doctor/doctor.ts';
-import {
-  checkFiles,
-  defaultOutDir,
-  generateFiles,
-  type PromoteFormat,
-  writeFiles,
-} from '../../promote/promote.ts';
+import type { PromoteFormat } from '../../promote/promote.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 import { loadForCli, type ProjectArgs, projectOptions } from './doctor.ts';
 
@@ -47,7 +40,10 @@ export const promoteCommand: CommandModule<object, PromoteArgs> = {
         describe: 'Generate even when the production checklist (infinitic doctor) fails',
       }) as unknown as Argv<PromoteArgs>,
   handler: async (args) => {
-    const project = loadForCli(args);
+    const project = await loadForCli(args);
+    // The checklist and the generators (kubernetes-models) load only when promote runs.
+    const [{ formatFindings, runDoctor }, { checkFiles, defaultOutDir, generateFiles, writeFiles }] =
+      await Promise.all([import('../../doctor/doctor.ts'), import('../../promote/promote.ts')]);
     const report = runDoctor(project);
     if (!report.ok && !args.force) {
       process.stderr.write(formatFindings(report.findings));

@@ -11,7 +11,7 @@ import {
   WORKFLOW_STATUSES,
 } from '../../embedded/workflows-request.ts';
 import { formatInspection, formatList, workflowNames } from './workflows-format.ts';
-import { type TargetFlags, type WorkflowsTarget, workflowsTarget } from './workflows-target.ts';
+import type { TargetFlags, WorkflowsTarget } from './workflows-target.ts';
 
 interface CommonArgs extends TargetFlags {
   json?: boolean;
@@ -59,6 +59,8 @@ function targetOptions<T>(yargs: Argv<T>) {
 }
 
 async function withTarget<T>(args: TargetFlags, use: (target: WorkflowsTarget) => Promise<T>): Promise<T> {
+  // Loaded when a command runs: the runtime, the storage drivers and dockerode are behind it.
+  const { workflowsTarget } = await import('./workflows-target.ts');
   const target = await workflowsTarget(args);
   try {
     return await use(target);
