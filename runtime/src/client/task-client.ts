@@ -17,6 +17,7 @@ import {
 } from '../engine/messages.ts';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { ConsumedTopics } from '../transport/consumed-topics.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
 import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
@@ -57,11 +58,12 @@ export class TaskClient {
   #o: TaskClientOptions;
   #waiters = new Map<string, Waiter>();
   #started: Promise<Subscription> | undefined;
-  #ensured = new Map<string, Promise<void>>();
+  #consumed: ConsumedTopics;
   #closed = false;
 
   constructor(options: TaskClientOptions) {
     this.#o = options;
+    this.#consumed = new ConsumedTopics(options.transport);
     this.name = options.name;
     this.responseTopic = topics.clientResponse(options.name);
   }
@@ -93,7 +95,7 @@ export class TaskClient {
     const payload = encodeMessage(message); // fails here, located, when args are not serializable
     const topic = topics.taskExecutor(serviceName);
     if (!reply) {
-      await this.#ensure(topic);
+      await this.#consumed.ensure(topic);
       await this.#o.transport.send(topic, { payload });
       // Polled only once someone asks for the result.
       let outcome: Promise<TaskOutcomeRecord> | undefined;
@@ -106,7 +108,7 @@ export class TaskClient {
       };
       return this.#handle<R>(taskId, serviceName, taskName, fromStorage);
     }
-    await Promise.all([this.#start(), this.#ensure(topic)]);
+    await Promise.all([this.#start(), this.#consumed.ensure(topic)]);
     const waiter = this.#waiter(taskId);
     try {
       await this.#o.transport.send(topic, { payload });
@@ -201,16 +203,6 @@ export class TaskClient {
     if (!waiter) return; // a duplicate outcome, or one for a task nobody here awaits
     this.#waiters.delete(taskId);
     waiter.resolve(outcome);
-  }
-
-  #ensure(topic: string): Promise<void> {
-    let ensured = this.#ensured.get(topic);
-    if (!ensured) {
-      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
-      ensured.catch(() => this.#ensured.delete(topic));
-      this.#ensured.set(topic, ensured);
-    }
-    return ensured;
   }
 
   /** Subscribes to the response topic once, before the first dispatch asking a reply, so none is missed. */

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { ConsumedTopics } from '../transport/consumed-topics.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { Subscription, Transport } from '../transport/transport.ts';
 import {
@@ -80,11 +81,12 @@ export class WorkflowClient {
     { promise: Promise<Outcome>; resolve: (o: Outcome) => void; reject: (e: Error) => void }
   >();
   #started: Promise<Subscription> | undefined;
-  #ensured = new Map<string, Promise<void>>();
+  #consumed: ConsumedTopics;
   #closed = false;
 
   constructor(options: WorkflowClientOptions) {
     this.#o = options;
+    this.#consumed = new ConsumedTopics(options.transport);
     this.name = options.name ?? `workflow-client-${randomUUID().slice(0, 8)}`;
     this.responseTopic = topics.clientResponse(this.name);
   }
@@ -271,13 +273,7 @@ export class WorkflowClient {
     if (this.#closed) throw new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} is closed`);
     const topic = topics.workflowEngine(message.workflowName);
     const payload = encodeWorkflowMessage(message); // fails here, located, when args are not serializable
-    let ensured = this.#ensured.get(topic);
-    if (!ensured) {
-      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
-      ensured.catch(() => this.#ensured.delete(topic));
-      this.#ensured.set(topic, ensured);
-    }
-    await ensured;
+    await this.#consumed.ensure(topic);
     await this.#o.transport.send(topic, { payload, key: message.workflowId });
   }
 

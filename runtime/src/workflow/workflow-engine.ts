@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { ConsumedTopics } from '../transport/consumed-topics.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
 import { type WorkflowDefinitions, WorkflowRegistry } from './definitions.ts';
@@ -134,11 +135,12 @@ export class WorkflowEngine {
   #clock: () => number;
   #cache: LRUCache<string, Cached> | Map<string, Cached>;
   #subs: Subscription[] = [];
-  #ensured = new Map<string, Promise<void>>();
+  #consumed: ConsumedTopics;
   #metrics: WorkflowMetrics | undefined;
 
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
+    this.#consumed = new ConsumedTopics(options.transport);
     this.registry = new WorkflowRegistry(options.workflows);
     checkConcurrency(options.concurrency, 'workflow concurrency');
     const checkModes: Record<string, CheckMode> = {};
@@ -364,19 +366,9 @@ export class WorkflowEngine {
     const { transport } = this.#o;
     await Promise.all(
       sends.map(async (send) => {
-        if (send.ensure) await this.#ensure(send.topic);
+        if (send.ensure) await this.#consumed.ensure(send.topic);
         await transport.send(send.topic, send.message);
       }),
     );
-  }
-
-  #ensure(topic: string): Promise<void> {
-    let ensured = this.#ensured.get(topic);
-    if (!ensured) {
-      ensured = this.#o.transport.ensureSubscription(topic, subscriptionFor(topic));
-      ensured.catch(() => this.#ensured.delete(topic));
-      this.#ensured.set(topic, ensured);
-    }
-    return ensured;
   }
 }
