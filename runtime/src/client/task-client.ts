@@ -21,6 +21,7 @@ import { ConsumedTopics } from '../transport/consumed-topics.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
 import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
+import { Waiters } from './waiters.ts';
 
 export interface TaskClientOptions {
   /** Names the response topic (`response:{name}`); unique among running clients. */
@@ -43,12 +44,6 @@ export interface DispatchOptions {
   reply?: boolean;
 }
 
-interface Waiter {
-  promise: Promise<TaskOutcomeRecord>;
-  resolve: (outcome: TaskOutcomeRecord) => void;
-  reject: (error: Error) => void;
-}
-
 const POLL_MIN_MS = 100;
 const POLL_MAX_MS = 1000;
 
@@ -56,7 +51,7 @@ export class TaskClient {
   readonly name: string;
   readonly responseTopic: string;
   #o: TaskClientOptions;
-  #waiters = new Map<string, Waiter>();
+  #waiters = new Waiters<TaskOutcomeRecord>();
   #started: Promise<Subscription> | undefined;
   #consumed: ConsumedTopics;
   #closed = false;
@@ -109,11 +104,11 @@ export class TaskClient {
       return this.#handle<R>(taskId, serviceName, taskName, fromStorage);
     }
     await Promise.all([this.#start(), this.#consumed.ensure(topic)]);
-    const waiter = this.#waiter(taskId);
+    const waiter = this.#waiters.for(taskId);
     try {
       await this.#o.transport.send(topic, { payload });
     } catch (error) {
-      this.#waiters.delete(taskId);
+      this.#waiters.drop(taskId);
       throw error;
     }
     return this.#handle<R>(taskId, serviceName, taskName, () => waiter.promise);
@@ -129,12 +124,10 @@ export class TaskClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const [taskId, waiter] of this.#waiters) {
-      waiter.reject(
+    this.#waiters.rejectAll(
+      (taskId) =>
         new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting task ${taskId}`),
-      );
-    }
-    this.#waiters.clear();
+    );
     const sub = await this.#started?.catch(() => undefined);
     await sub?.close(0);
   }
@@ -169,40 +162,18 @@ export class TaskClient {
   /** The outcome of `taskId` once storage has it (polled with back-off until then). */
   #fromStorage(taskId: string, storage: Storage): Promise<TaskOutcomeRecord> {
     this.#checkOpen(); // a closed client polls nothing: the wait would never end
-    const waiter = this.#waiter(taskId);
+    const waiter = this.#waiters.for(taskId);
     const poll = async () => {
       let delay = POLL_MIN_MS;
-      while (this.#waiters.get(taskId) === waiter && !this.#closed) {
+      while (this.#waiters.isPending(taskId, waiter) && !this.#closed) {
         const bytes = await storage.keyValue.get(taskOutcomeKey(taskId)).catch(() => undefined);
-        if (bytes) return this.#settle(taskId, decodeJson<TaskOutcomeRecord>(bytes));
+        if (bytes) return this.#waiters.settle(taskId, decodeJson<TaskOutcomeRecord>(bytes));
         await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(POLL_MAX_MS, delay * 2);
       }
     };
     void poll();
     return waiter.promise;
-  }
-
-  #waiter(taskId: string): Waiter {
-    const existing = this.#waiters.get(taskId);
-    if (existing) return existing;
-    let resolve!: (outcome: TaskOutcomeRecord) => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<TaskOutcomeRecord>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => {}); // a fire-and-forget handle nobody awaits must not crash the process
-    const waiter = { promise, resolve, reject };
-    this.#waiters.set(taskId, waiter);
-    return waiter;
-  }
-
-  #settle(taskId: string, outcome: TaskOutcomeRecord): void {
-    const waiter = this.#waiters.get(taskId);
-    if (!waiter) return; // a duplicate outcome, or one for a task nobody here awaits
-    this.#waiters.delete(taskId);
-    waiter.resolve(outcome);
   }
 
   /** Subscribes to the response topic once, before the first dispatch asking a reply, so none is missed. */
@@ -234,6 +205,6 @@ export class TaskClient {
       return;
     }
     if (message.type === 'executeTask') return;
-    this.#settle(message.taskId, outcomeToRecord(message));
+    this.#waiters.settle(message.taskId, outcomeToRecord(message));
   }
 }

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { Waiters } from '../client/waiters.ts';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ConsumedTopics } from '../transport/consumed-topics.ts';
@@ -72,14 +73,13 @@ export interface StartWorkflowOptions {
 
 type Outcome = WorkflowOutcomeMessage['outcome'];
 
+const waiterKey = (workflowName: string, workflowId: string) => `${workflowName}\u0000${workflowId}`;
+
 export class WorkflowClient {
   readonly name: string;
   readonly responseTopic: string;
   #o: WorkflowClientOptions;
-  #waiters = new Map<
-    string,
-    { promise: Promise<Outcome>; resolve: (o: Outcome) => void; reject: (e: Error) => void }
-  >();
+  #waiters = new Waiters<Outcome>();
   #started: Promise<Subscription> | undefined;
   #consumed: ConsumedTopics;
   #closed = false;
@@ -236,12 +236,13 @@ export class WorkflowClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const [key, waiter] of this.#waiters) {
-      waiter.reject(
-        new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting workflow ${key}`),
+    this.#waiters.rejectAll((key) => {
+      const [workflowName, workflowId] = key.split('\u0000');
+      return new InfiniticError(
+        'INF_CLIENT_CLOSED',
+        `client ${this.name} closed while awaiting workflow ${workflowName} (${workflowId})`,
       );
-    }
-    this.#waiters.clear();
+    });
     const sub = await this.#started?.catch(() => undefined);
     await sub?.close(0);
   }
@@ -253,20 +254,7 @@ export class WorkflowClient {
   }
 
   #waiter(workflowName: string, workflowId: string) {
-    const key = `${workflowName}\u0000${workflowId}`;
-    let waiter = this.#waiters.get(key);
-    if (!waiter) {
-      let resolve!: (o: Outcome) => void;
-      let reject!: (e: Error) => void;
-      const promise = new Promise<Outcome>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      promise.catch(() => {});
-      waiter = { promise, resolve, reject };
-      this.#waiters.set(key, waiter);
-    }
-    return waiter;
+    return this.#waiters.for(waiterKey(workflowName, workflowId));
   }
 
   async #send(message: WorkflowCommandMessage): Promise<void> {
@@ -295,11 +283,7 @@ export class WorkflowClient {
               this.#o.logger?.warn({ err: error }, 'dropping an undecodable workflow response');
             }
             if (!message) return;
-            const key = `${message.workflowName}\u0000${message.workflowId}`;
-            const waiter = this.#waiters.get(key);
-            if (!waiter) return;
-            this.#waiters.delete(key);
-            waiter.resolve(message.outcome);
+            this.#waiters.settle(waiterKey(message.workflowName, message.workflowId), message.outcome);
           },
         );
       })();
