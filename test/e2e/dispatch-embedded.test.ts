@@ -160,6 +160,8 @@ describe('infinitic dev up --embedded', () => {
       async () => ((await fetch(`http://127.0.0.1:${port}/ready`)).ok ? true : undefined),
       20_000,
     );
+    // the banner is printed once the worker has checked its own routes, just after /ready answers
+    await waitFor('the ready banner', async () => (/ready: +http/.test(stderr) ? true : undefined), 10_000);
   });
 
   after(() => {
