@@ -18,8 +18,9 @@ import {
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ConsumedTopics } from '../transport/consumed-topics.ts';
-import { subscriptionFor, topics } from '../transport/topics.ts';
-import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
+import { topics } from '../transport/topics.ts';
+import type { ReceivedMessage, Transport } from '../transport/transport.ts';
+import { ResponseSubscription } from './response-subscription.ts';
 import { outcomeValue, type ResultOptions, type TaskHandle, withTimeout } from './task-handle.ts';
 import { Waiters } from './waiters.ts';
 
@@ -52,7 +53,7 @@ export class TaskClient {
   readonly responseTopic: string;
   #o: TaskClientOptions;
   #waiters = new Waiters<TaskOutcomeRecord>();
-  #started: Promise<Subscription> | undefined;
+  #responses: ResponseSubscription;
   #consumed: ConsumedTopics;
   #closed = false;
 
@@ -61,6 +62,12 @@ export class TaskClient {
     this.#consumed = new ConsumedTopics(options.transport);
     this.name = options.name;
     this.responseTopic = topics.clientResponse(options.name);
+    this.#responses = new ResponseSubscription(
+      options.transport,
+      this.responseTopic,
+      this.name,
+      async (message) => this.#onResponse(message),
+    );
   }
 
   /** Dispatches `serviceName.taskName(...args)`; resolves once the broker has the message. */
@@ -103,7 +110,7 @@ export class TaskClient {
       };
       return this.#handle<R>(taskId, serviceName, taskName, fromStorage);
     }
-    await Promise.all([this.#start(), this.#consumed.ensure(topic)]);
+    await Promise.all([this.#responses.start(), this.#consumed.ensure(topic)]);
     const waiter = this.#waiters.for(taskId);
     try {
       await this.#o.transport.send(topic, { payload });
@@ -128,8 +135,7 @@ export class TaskClient {
       (taskId) =>
         new InfiniticError('INF_CLIENT_CLOSED', `client ${this.name} closed while awaiting task ${taskId}`),
     );
-    const sub = await this.#started?.catch(() => undefined);
-    await sub?.close(0);
+    await this.#responses.close();
   }
 
   #checkOpen(): void {
@@ -174,26 +180,6 @@ export class TaskClient {
     };
     void poll();
     return waiter.promise;
-  }
-
-  /** Subscribes to the response topic once, before the first dispatch asking a reply, so none is missed. */
-  #start(): Promise<Subscription> {
-    if (!this.#started) {
-      const topic = this.responseTopic;
-      const subscription = subscriptionFor(topic);
-      const { transport } = this.#o;
-      this.#started = (async () => {
-        await transport.ensureSubscription(topic, subscription);
-        return transport.subscribe(
-          { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.name },
-          async (message) => this.#onResponse(message),
-        );
-      })();
-      this.#started.catch(() => {
-        this.#started = undefined;
-      });
-    }
-    return this.#started;
   }
 
   #onResponse(received: ReceivedMessage): void {

@@ -18,12 +18,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ResponseSubscription } from '../client/response-subscription.ts';
 import { Waiters } from '../client/waiters.ts';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { ConsumedTopics } from '../transport/consumed-topics.ts';
-import { subscriptionFor, topics } from '../transport/topics.ts';
-import type { Subscription, Transport } from '../transport/transport.ts';
+import { topics } from '../transport/topics.ts';
+import type { ReceivedMessage, Transport } from '../transport/transport.ts';
 import {
   getWorkflowSummary,
   inspectWorkflowState,
@@ -80,7 +81,7 @@ export class WorkflowClient {
   readonly responseTopic: string;
   #o: WorkflowClientOptions;
   #waiters = new Waiters<Outcome>();
-  #started: Promise<Subscription> | undefined;
+  #responses: ResponseSubscription;
   #consumed: ConsumedTopics;
   #closed = false;
 
@@ -89,6 +90,9 @@ export class WorkflowClient {
     this.#consumed = new ConsumedTopics(options.transport);
     this.name = options.name ?? `workflow-client-${randomUUID().slice(0, 8)}`;
     this.responseTopic = topics.clientResponse(this.name);
+    this.#responses = new ResponseSubscription(options.transport, this.responseTopic, this.name, async (m) =>
+      this.#onResponse(m),
+    );
   }
 
   /** Typed stub: `await client.workflow<HelloWorkflow>('HelloWorkflow').greet('Ada')`. */
@@ -120,7 +124,7 @@ export class WorkflowClient {
   ): Promise<WorkflowHandle<R>> {
     const workflowId = options.id ?? randomUUID();
     const reply = options.reply ?? true;
-    if (reply) await this.#start();
+    if (reply) await this.#responses.start();
     const waiter = reply ? this.#waiter(workflowName, workflowId) : undefined;
     await this.#send({
       type: 'startWorkflow',
@@ -144,7 +148,7 @@ export class WorkflowClient {
   getWorkflowHandle<R = unknown>(workflowName: string, workflowId: string): WorkflowHandle<R> {
     let attached: Promise<Outcome> | undefined;
     const attach = async () => {
-      await this.#start();
+      await this.#responses.start();
       const waiter = this.#waiter(workflowName, workflowId);
       await this.#send({
         type: 'awaitWorkflow',
@@ -243,8 +247,7 @@ export class WorkflowClient {
         `client ${this.name} closed while awaiting workflow ${workflowName} (${workflowId})`,
       );
     });
-    const sub = await this.#started?.catch(() => undefined);
-    await sub?.close(0);
+    await this.#responses.close();
   }
 
   #storage(what: string): Storage {
@@ -265,32 +268,14 @@ export class WorkflowClient {
     await this.#o.transport.send(topic, { payload, key: message.workflowId });
   }
 
-  /** Subscribes to the response topic once, before the first start, so no outcome is missed. */
-  #start(): Promise<Subscription> {
-    if (!this.#started) {
-      const topic = this.responseTopic;
-      const subscription = subscriptionFor(topic);
-      const { transport } = this.#o;
-      this.#started = (async () => {
-        await transport.ensureSubscription(topic, subscription);
-        return transport.subscribe(
-          { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.name },
-          async (received) => {
-            let message: WorkflowOutcomeMessage | undefined;
-            try {
-              message = decodeOutcomeMessage(received.payload);
-            } catch (error) {
-              this.#o.logger?.warn({ err: error }, 'dropping an undecodable workflow response');
-            }
-            if (!message) return;
-            this.#waiters.settle(waiterKey(message.workflowName, message.workflowId), message.outcome);
-          },
-        );
-      })();
-      this.#started.catch(() => {
-        this.#started = undefined;
-      });
+  #onResponse(received: ReceivedMessage): void {
+    let message: WorkflowOutcomeMessage | undefined;
+    try {
+      message = decodeOutcomeMessage(received.payload);
+    } catch (error) {
+      this.#o.logger?.warn({ err: error }, 'dropping an undecodable workflow response');
     }
-    return this.#started;
+    if (!message) return;
+    this.#waiters.settle(waiterKey(message.workflowName, message.workflowId), message.outcome);
   }
 }
