@@ -1,5 +1,5 @@
 /** Which configuration files `infinitic config` reads, from its flags: pure, so it is unit-tested. */
-import { environmentFiles, listEnvironments, parseConfigFlag } from '@infinitic/runtime';
+import { environmentFiles, listEnvironments, parseConfigFlag } from '@infinitic/runtime/config';
 import { CliError, EXIT } from '../run-cli.ts';
 
 export interface SelectionFlags {

@@ -33,7 +33,7 @@ function selectionOptions<T>(yargs: Argv<T>) {
  */
 async function load(args: CommonArgs) {
   const [{ formatIssue, validateConfigFiles }, { selectConfig }] = await Promise.all([
-    import('@infinitic/runtime'),
+    import('@infinitic/runtime/config'),
     import('./config-selection.ts'),
   ]);
   const selection = selectConfig(args);
@@ -71,7 +71,7 @@ const renderCommand: CommandModule<object, RenderArgs> = {
       .conflicts('resolve', 'keep-placeholders') as unknown as Argv<RenderArgs>,
   handler: async (args) => {
     const { selection, config } = await load(args);
-    const { renderConfig } = await import('@infinitic/runtime');
+    const { renderConfig } = await import('@infinitic/runtime/config');
     const output = renderConfig(config, {
       format: args.json ? 'json' : 'yaml',
       showSources: args.showSources ?? false,
