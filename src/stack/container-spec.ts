@@ -1,7 +1,7 @@
 /**
  * Turns one service replica of the stack model into dockerode create options, plus a hash of
  * those options kept as a label: `up` keeps a running container whose hash matches and replaces
- * one whose spec (or image) changed.
+ * one whose spec (or image) changed. Extra labels are left out of the hash.
  */
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
@@ -50,11 +50,9 @@ export function containerSpec(
     },
     NetworkingConfig: { EndpointsConfig: { [model.network]: { Aliases: [service.name] } } },
   };
-  const hash = createHash('sha256')
-    .update(JSON.stringify(options))
-    .update(imageId)
-    .digest('hex')
-    .slice(0, 16);
+  // Extra labels (e.g. the test label) are bookkeeping, not spec: adding one must not replace replicas.
+  const hashed = { ...options, Labels: stackLabels(model.project, service.name, replica) };
+  const hash = createHash('sha256').update(JSON.stringify(hashed)).update(imageId).digest('hex').slice(0, 16);
   (options.Labels as Record<string, string>)[LABELS.spec] = hash;
   return options;
 }
