@@ -1,5 +1,5 @@
 /** Environments: `config/base.yml` + `config/<name>.yml` under a project directory. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { type LoadedConfig, type LoadOptions, loadConfig } from './load-config.ts';
@@ -12,7 +12,7 @@ export interface EnvironmentOptions extends Omit<LoadOptions, 'cwd'> {
 /** Names of the environments a project defines (`config/*.yml` except base.yml), sorted. */
 export function listEnvironments(dir = process.cwd()): string[] {
   const configDir = resolve(dir, 'config');
-  if (!existsSync(configDir)) return [];
+  if (!statSync(configDir, { throwIfNoEntry: false })?.isDirectory()) return [];
   return readdirSync(configDir)
     .filter((f) => /\.ya?ml$/.test(f) && !/^base\.ya?ml$/.test(f))
     .map((f) => f.replace(/\.ya?ml$/, ''))

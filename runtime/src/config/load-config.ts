@@ -1,5 +1,5 @@
 /** Loading: files (+ .env + environment) → merged, interpolated, validated InfiniticConfig. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDotenv } from './dotenv.ts';
 import { ConfigError, type ConfigIssue } from './errors.ts';
@@ -37,6 +37,31 @@ export function parseConfigFlag(value: string | readonly string[] | undefined): 
     .filter((file) => file !== '');
 }
 
+/** Why a file that exists cannot be read, in words (EISDIR, EACCES, …). */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  return `cannot be read: ${(error as Error).message}`;
+}
+
+/**
+ * The text of a config or .env file, or an issue (line 0: the file as a whole) saying why not;
+ * `file` is the name as given, for the message.
+ */
+function readText(path: string, file: string, what: string, issues: ConfigIssue[]): string | undefined {
+  if (!existsSync(path)) {
+    issues.push({ file, line: 0, col: 0, path: '', message: `${what} not found` });
+    return undefined;
+  }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    issues.push({ file, line: 0, col: 0, path: '', message: `${what} ${unreadable(error)}` });
+    return undefined;
+  }
+}
+
 /** Issues in file order (.env and missing files first, then the configs as given), then by position. */
 function byLocation(files: readonly string[]) {
   return (a: ConfigIssue, b: ConfigIssue) =>
@@ -47,14 +72,15 @@ function readEnv(options: LoadOptions, issues: ConfigIssue[]): { lookup: Lookup;
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   let envFile = options.envFile === false ? undefined : options.envFile;
-  if (options.envFile === undefined && existsSync(resolve(cwd, '.env'))) envFile = '.env';
+  // The default .env is read only when it is a file: a Python virtualenv is often named `.env`.
+  if (options.envFile === undefined && statSync(resolve(cwd, '.env'), { throwIfNoEntry: false })?.isFile()) {
+    envFile = '.env';
+  }
   let entries = new Map<string, { value: string }>();
   if (envFile !== undefined) {
-    const path = resolve(cwd, envFile);
-    if (!existsSync(path)) {
-      issues.push({ file: envFile, line: 0, col: 0, path: '', message: 'env file not found' });
-    } else {
-      const parsed = parseDotenv(readFileSync(path, 'utf8'), envFile, env);
+    const text = readText(resolve(cwd, envFile), envFile, 'env file', issues);
+    if (text !== undefined) {
+      const parsed = parseDotenv(text, envFile, env);
       issues.push(...parsed.issues);
       entries = parsed.entries;
     }
@@ -101,12 +127,9 @@ export function validateConfigFiles(files: readonly string[], options: LoadOptio
   let merged: Tree | undefined;
   let fatal = false;
   for (const file of files) {
-    const path = resolve(cwd, file);
-    if (!existsSync(path)) {
-      issues.push({ file, line: 0, col: 0, path: '', message: 'config file not found' });
-      continue;
-    }
-    const parsed = treeFromYaml(readFileSync(path, 'utf8'), file, {
+    const text = readText(resolve(cwd, file), file, 'config file', issues);
+    if (text === undefined) continue;
+    const parsed = treeFromYaml(text, file, {
       lookup,
       envFile,
       keepPlaceholders: options.keepPlaceholders,

@@ -76,7 +76,8 @@ export function treeFromYaml(
   options: TreeOptions,
 ): { tree: MapTree; issues: ConfigIssue[]; fatal: boolean } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found while building the tree, to name the key and where it was first set.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const issues: ConfigIssue[] = [];
   const pos = (offset: number | undefined): Position => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
@@ -86,7 +87,10 @@ export function treeFromYaml(
   let hinted = false;
   for (const error of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    const at = pos(error.pos[0]);
+    // yaml reports an unclosed quote at the end of the file; point at the quote that opened it.
+    const quote =
+      error.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+    const at = pos(quote ? openingQuote(text, error.pos[0], quote) : error.pos[0]);
     // The classic: `{token: ${TOKEN}}` — in a flow map `{` opens a map, so the placeholder needs quotes.
     if (!hinted && /\{[^}\n]*\$\{/.test(text.split('\n')[at.line - 1] ?? '')) {
       message += ' (inside {…} or […], quote placeholders: "${VAR}")';
@@ -131,6 +135,11 @@ export function treeFromYaml(
           continue;
         }
         const childPath = path ? `${path}.${key}` : key;
+        const first = tree.entries.get(key)?.key;
+        if (first) {
+          const message = `duplicate key '${key}' (first set at ${first.line}:${first.col})`;
+          issues.push({ ...keyAt, path: childPath, message });
+        }
         const value = build(pair.value, childPath) ?? nullAt(keyAt, pair.value);
         tree.entries.set(key, { key: keyAt, value });
       }
@@ -197,6 +206,27 @@ export function treeFromYaml(
     return { tree: top, issues, fatal: true };
   }
   return { tree: root, issues, fatal: false };
+}
+
+/**
+ * Offset of the quote opening the scalar left unclosed before `end`: after it, a double-quoted
+ * scalar holds only escaped quotes (`\"`), a single-quoted one only doubled quotes (`''`).
+ */
+function openingQuote(text: string, end: number, quote: string): number {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let backslashes = 0;
+      while (text[i - 1 - backslashes] === '\\') backslashes++;
+      if (backslashes % 2 === 0) return i;
+    } else {
+      let run = 1;
+      while (text[i - run] === quote) run++;
+      if (run % 2 === 1) return i - run + 1;
+      i -= run - 1;
+    }
+  }
+  return end;
 }
 
 const OBJECT_AT: Position = { file: '<object>', line: 0, col: 0 };

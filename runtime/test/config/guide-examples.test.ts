@@ -150,6 +150,53 @@ describe('Infinitic guide examples', () => {
   });
 });
 
+describe("the deployment guide's single- and multi-tenant fragments, over a base", () => {
+  const dir = join(valid, 'guide-deployment');
+
+  it('single tenant: the production fragment overrides tenant, namespace and Redis; the base fills the rest', () => {
+    const { config, sourceOf } = loadEnvironment('production', { dir, env: {} });
+    const pulsar = config.transport.pulsar!;
+    assert.deepEqual([pulsar.tenant, pulsar.namespace], ['mycompany', 'production']);
+    assert.equal(pulsar.brokerServiceUrl, 'pulsar://pulsar.internal:6650/', 'kept from base');
+    assert.deepEqual(config.storage?.redis && [config.storage.redis.host, config.storage.redis.port], [
+      'redis-prod.internal',
+      6379,
+    ]);
+    assert.equal(config.storage?.redis?.database, 0);
+    assert.equal(config.services[0]?.executor?.concurrency, 10);
+    assert.deepEqual(sourceOf('storage.redis.port'), {
+      kind: 'file',
+      file: 'config/base.yml',
+      line: 11,
+      col: 11,
+    });
+    assert.deepEqual(sourceOf('storage.redis.host'), {
+      kind: 'file',
+      file: 'config/production.yml',
+      line: 11,
+      col: 11,
+    });
+  });
+
+  it('multi tenant: tenant A and B share Pulsar and Redis hosts, differ in tenant and database', () => {
+    const a = loadEnvironment('tenant-a', { dir, env: {} }).config;
+    const b = loadEnvironment('tenant-b', { dir, env: {} }).config;
+    assert.deepEqual(
+      [a, b].map((c) => [
+        c.transport.pulsar?.tenant,
+        c.transport.pulsar?.namespace,
+        c.storage?.redis?.database,
+      ]),
+      [
+        ['tenant-a', 'production', 0],
+        ['tenant-b', 'production', 1],
+      ],
+    );
+    assert.equal(a.storage?.redis?.host, b.storage?.redis?.host);
+    assert.equal(a.transport.pulsar?.brokerServiceUrl, b.transport.pulsar?.brokerServiceUrl);
+  });
+});
+
 describe('project environments: base + overlay, later wins', () => {
   const dir = join(valid, 'overlay');
 

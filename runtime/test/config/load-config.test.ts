@@ -2,7 +2,7 @@
 
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is Compose interpolation syntax, not a template
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -62,6 +62,30 @@ describe('merge rules', () => {
     assert.deepEqual(config.services[0]?.executor?.retry?.ignoredExceptions, ['Z']);
     assert.equal(config.services[0]?.executor?.retry?.maximumRetries, 1);
     assert.equal(config.services[0]?.executor?.concurrency, 2);
+  });
+
+  it('workflows and worker groups merge by name too; new names are appended in order', () => {
+    const a = write(
+      'groups-a.yml',
+      'transport: inMemory\nworkflows:\n  - name: W\n    executor: {concurrency: 2, checkMode: strict}\ndeployment:\n  workerGroups:\n    - {name: cpu, services: [A], replicas: 2}\n    - {name: io, services: [B]}\n',
+    );
+    const b = write(
+      'groups-b.yml',
+      'workflows:\n  - name: W\n    executor: {concurrency: 8}\ndeployment:\n  workerGroups:\n    - {name: io, replicas: 5}\n    - {name: engines, workflows: [W]}\n',
+    );
+    const { config } = load([a, b]);
+    assert.deepEqual(
+      [config.workflows[0]?.executor?.concurrency, config.workflows[0]?.executor?.checkMode],
+      [8, 'strict'],
+    );
+    assert.deepEqual(
+      config.deployment.workerGroups.map((g) => [g.name, g.services, g.workflows, g.replicas]),
+      [
+        ['cpu', ['A'], [], 2],
+        ['io', ['B'], [], 5],
+        ['engines', [], ['W'], undefined],
+      ],
+    );
   });
 
   it('a list whose items lack names is replaced whole, not merged', () => {
@@ -136,6 +160,28 @@ describe('files and .env', () => {
       ['missing.env: env file not found', 'nope.yml: config file not found'],
     );
     assert.equal(new ConfigError(report.issues).message.split('\n')[1], 'missing.env: env file not found');
+  });
+
+  it('a directory given as a config file or env file is reported by name, never thrown', () => {
+    mkdirSync(join(dir, 'conf-dir.yml'));
+    mkdirSync(join(dir, 'env-dir'));
+    const report = validateConfigFiles(['conf-dir.yml'], { cwd: dir, env: {}, envFile: 'env-dir' });
+    assert.deepEqual(
+      report.issues.map((i) => `${i.file}: ${i.message}`),
+      [
+        'env-dir: env file is a directory, not a file',
+        'conf-dir.yml: config file is a directory, not a file',
+      ],
+    );
+  });
+
+  it('a default .env that is a directory (a Python virtualenv) is not read', () => {
+    const sub = mkdtempSync(join(dir, 'venv-'));
+    mkdirSync(join(sub, '.env'));
+    writeFileSync(join(sub, 'w.yml'), 'transport: inMemory\nname: ${NAME:-plain}\n');
+    const loaded = loadConfig(['w.yml'], { cwd: sub, env: {} });
+    assert.equal(loaded.config.name, 'plain');
+    assert.equal(loaded.envFile, undefined);
   });
 
   it('.env in cwd is read by default; the process environment wins', () => {

@@ -3,7 +3,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is Compose interpolation syntax, not a template
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { describe, it } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -88,6 +91,47 @@ describe('infinitic config validate', () => {
     assert.match(none.stderr, /environments here: production, tenant-acme, tenant-globex/);
     assert.match(run(['validat']).stderr, /Did you mean validate\?/);
   });
+});
+
+describe('infinitic config validate: the mistakes users make', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'infinitic-config-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  write('ok.yml', 'transport: inMemory\n');
+  write('tabs.yml', 'transport:\n\tinMemory: {}\n');
+  write('dup.yml', 'transport: inMemory\nname: a\nname: b\n');
+  write('quote.yml', 'transport: inMemory\nname: "worker\nlogging: {level: info}\n');
+  mkdirSync(join(dir, 'a-directory.yml'));
+  mkdirSync(join(dir, 'config/production.yml'), { recursive: true });
+  write('config/base.yml', 'transport: inMemory\n');
+
+  const cases: [string, string[], string][] = [
+    [
+      'a directory as a file',
+      ['--config', 'ok.yml,a-directory.yml'],
+      'a-directory.yml: config file is a directory, not a file',
+    ],
+    [
+      'a directory as an environment file',
+      ['--env', 'production'],
+      'config/production.yml: config file is a directory, not a file',
+    ],
+    ['a missing environment', ['--env', 'staging'], 'config/staging.yml: not found (environments in'],
+    ['tabs', ['--config', 'tabs.yml'], 'tabs.yml:2:1: YAML syntax: Tabs are not allowed as indentation'],
+    ['duplicate keys', ['--config', 'dup.yml'], "dup.yml:3:1 name: duplicate key 'name' (first set at 2:1)"],
+    [
+      'an unclosed quote, at the quote',
+      ['--config', 'quote.yml'],
+      'quote.yml:2:7: YAML syntax: Missing closing "quote',
+    ],
+  ];
+  for (const [what, flags, message] of cases) {
+    it(`${what}: exit 2, located, no stack trace`, () => {
+      const { code, stderr } = run(['validate', '--dir', dir, ...flags]);
+      assert.equal(code, 2, stderr);
+      assert.ok(stderr.includes(message), stderr);
+    });
+  }
 });
 
 describe('infinitic config render', () => {
