@@ -186,7 +186,9 @@ export async function createApp(options: CreateAppOptions): Promise<CreateAppRes
     }
   }
 
-  const cdPath = path.relative(options.cwd, target) || '.';
+  const relative = path.relative(options.cwd, target);
+  // `cd ../../tmp/app` reads worse than `cd /tmp/app`: a path that climbs gives way to the absolute one
+  const cdPath = relative === '' ? '.' : relative.startsWith('..') ? target : relative;
   const nextSteps = [
     `cd ${cdPath.includes(' ') ? JSON.stringify(cdPath) : cdPath}`,
     answers.install

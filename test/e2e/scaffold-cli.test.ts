@@ -36,11 +36,19 @@ function listFiles(dir: string, rel = ''): string[] {
 
 function freshDir(name: string): string {
   const dir = path.join(root, name);
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   return dir;
 }
 
 describe('create-infinitic-app without a TTY', () => {
+  it('names an absolute target outside the working directory by its absolute path in Next', async () => {
+    const cwd = freshDir('deep/a/b');
+    const target = path.join(root, 'elsewhere-app');
+    const run = await runBin([target, '--yes', '--no-install', '--no-git'], cwd);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`Next:\\n {2}cd ${target.replaceAll('/', '\\/')}\\n`));
+  });
+
   it('--yes generates the project, lists it and prints the next three commands', async () => {
     const cwd = freshDir('yes');
     const run = await runBin(['my-app', '--yes', '--no-install', '--no-git'], cwd);
