@@ -91,7 +91,7 @@ export const CONNECTION_RULES: Rule[] = [
           }
         }
       }
-      for (const v of p.variables.filter((v) => v.secret && v.someDefault)) {
+      for (const v of p.variables.filter((v) => v.secret && v.someValueDefault)) {
         findings.push({
           at: v.usedAt[0]!,
           message: `secret variable ${v.name} has a default written in the file (value hidden)`,

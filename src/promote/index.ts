@@ -13,6 +13,7 @@ export {
   defaultOutDir,
   type GeneratedFile,
   generateFiles,
+  outDirProblem,
   type PromoteFormat,
   writeFiles,
 } from './promote.ts';

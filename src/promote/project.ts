@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
+  ConfigError,
   environmentFiles,
   type InfiniticConfig,
   loadEnvironment,
@@ -65,7 +66,18 @@ export function dnsName(raw: string): string {
 function projectName(dir: string): string {
   const pkg = resolve(dir, 'package.json');
   if (existsSync(pkg)) {
-    const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(pkg, 'utf8'));
+    } catch (error) {
+      // The project name comes from here: a broken file is the user's to fix, said where it is.
+      const message = `invalid JSON (${error instanceof Error ? error.message : String(error)})`;
+      throw new ConfigError(
+        [{ file: 'package.json', line: 0, col: 0, path: '', message }],
+        'cannot read the project name',
+      );
+    }
+    const name = (parsed as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && name !== '') return dnsName(name);
   }
   return dnsName(basename(dir));

@@ -3,7 +3,7 @@
  * OpenAPI schemas, production compose validated against the Compose Specification, README),
  * written or compared (`--check`). Objects are built first; YAML is written last.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InfiniticError } from '@infinitic/runtime';
 import { stringify } from 'yaml';
@@ -72,7 +72,7 @@ export function generateFiles(
 /** Generated manifests in the output directory that this generation no longer produces. */
 function staleFiles(outDir: string, files: GeneratedFile[]): string[] {
   const dir = join(outDir, K8S_DIR);
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const wanted = new Set(files.map((f) => f.path));
   return readdirSync(dir)
     .filter((name) => /^\d\d-[\w-]+\.yaml$/.test(name))
@@ -123,6 +123,19 @@ export function checkFiles(outDir: string, files: GeneratedFile[]): Drift[] {
     drifts.push({ path, status: 'stale', diff: unifiedDiff(current, '', `a/${path}`, '/dev/null') });
   }
   return drifts;
+}
+
+/**
+ * Why `outDir` cannot hold the generated files, or undefined: the first existing path on the way
+ * to it must be a directory (a file there would fail mid-write with ENOTDIR).
+ */
+export function outDirProblem(outDir: string): string | undefined {
+  for (let path = resolve(outDir); ; path = dirname(path)) {
+    if (existsSync(path)) {
+      return statSync(path).isDirectory() ? undefined : `${path} is a file, not a directory`;
+    }
+    if (dirname(path) === path) return undefined;
+  }
 }
 
 export function defaultOutDir(dir: string, env: string): string {

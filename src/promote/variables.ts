@@ -31,8 +31,8 @@ export interface Variable {
   defaultValue?: string;
   /** Every use has a default: the pod needs no value for it. */
   defaulted: boolean;
-  /** Some use has a default (a secret must not). */
-  someDefault: boolean;
+  /** Some use has a non-empty default: for a secret, a literal secret in the file (`${VAR:-}` is not one). */
+  someValueDefault: boolean;
   /** Where it is written, `config/base.yml:12:9`. */
   usedAt: string[];
   /** The first use without a default, if any. */
@@ -85,7 +85,7 @@ function writtenDefault(text: string, name: string): string | undefined {
 
 /** The variables of the files, sorted by name. */
 export function variablesOf(files: readonly ConfigFile[]): Variable[] {
-  type Found = Omit<Variable, 'defaulted' | 'someDefault'> & { defaults: Set<string | undefined> };
+  type Found = Omit<Variable, 'defaulted' | 'someValueDefault'> & { defaults: Set<string | undefined> };
   const found = new Map<string, Found>();
   for (const file of files) {
     for (const scalar of scalarsOf(file)) {
@@ -114,7 +114,7 @@ export function variablesOf(files: readonly ConfigFile[]): Variable[] {
       const only = defaults.size === 1 ? [...defaults][0] : undefined;
       const flags = {
         defaulted: !defaults.has(undefined),
-        someDefault: [...defaults].some((d) => d !== undefined),
+        someValueDefault: [...defaults].some((d) => d !== undefined && d !== ''),
       };
       return only === undefined ? { ...variable, ...flags } : { ...variable, ...flags, defaultValue: only };
     });

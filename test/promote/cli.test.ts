@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,58 @@ describe('infinitic promote', () => {
     const usage = run(['promote', '--format', 'helm', '--dir', copy.dir]);
     assert.equal(usage.code, 64);
     assert.match(usage.stderr, /Invalid values/);
+  });
+
+  it('user mistakes end in one clear line and a non-zero exit: syntax error, unknown or bad --env, broken package.json', () => {
+    using copy = copyFixture(appFixture);
+    const production = join(copy.dir, 'config', 'production.yml');
+    const valid = readFileSync(production, 'utf8');
+    writeFileSync(production, `${valid}\nlogging: [unclosed\n`);
+    const syntax = run(['promote', '--dir', copy.dir]);
+    assert.equal(syntax.code, 2);
+    assert.match(syntax.stderr, /^config\/production\.yml:\d+:\d+: YAML syntax: /m);
+
+    const unknown = run(['promote', '--env', 'nope', '--dir', copy.dir]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /config\/nope\.yml: not found \(environments in .*: production\)/);
+    for (const env of ['', '../production']) {
+      const bad = run(['doctor', '--env', env, '--dir', copy.dir]);
+      assert.equal(bad.code, 64, `--env '${env}'`);
+      assert.match(bad.stderr, /^error: --env '.*' is not an environment name/);
+    }
+
+    writeFileSync(production, valid);
+    writeFileSync(join(copy.dir, 'package.json'), '{"name": ');
+    const pkg = run(['doctor', '--dir', copy.dir]);
+    assert.equal(pkg.code, 2);
+    assert.match(pkg.stderr, /cannot read the project name:\npackage\.json: invalid JSON/);
+  });
+
+  it('--out that is a file, or has a file in the way, is refused before anything is written', () => {
+    using copy = copyFixture(appFixture);
+    const file = join(copy.dir, 'not-a-dir');
+    writeFileSync(file, 'keep me');
+    for (const out of [file, join(file, 'sub')]) {
+      for (const extra of [[], ['--check']]) {
+        const refused = run(['promote', '--dir', copy.dir, '--out', out, ...extra]);
+        assert.equal(refused.code, 64, `--out ${out} ${extra.join(' ')}`);
+        assert.match(refused.stderr, /^error: --out .*: .*not-a-dir is a file, not a directory$/m);
+        assert.equal(refused.stdout, '');
+      }
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'keep me');
+
+    // A file where promote puts a directory (kubernetes/): the file system error, said in one line.
+    const out = join(copy.dir, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'kubernetes'), '');
+    const blocked = run(['promote', '--dir', copy.dir, '--out', out]);
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.stderr, /^error: cannot write to .*out: E[A-Z]+: .*out\/kubernetes'$/m);
+    assert.doesNotMatch(blocked.stderr, /unexpected error/);
+    const check = run(['promote', '--check', '--dir', copy.dir, '--out', out]);
+    assert.equal(check.code, 2, 'every file reported missing, no crash');
+    assert.match(check.stderr, /03-deployment\.yaml \(missing\)/);
   });
 });
 

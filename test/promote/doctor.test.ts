@@ -113,6 +113,22 @@ describe('doctor', () => {
     );
   });
 
+  it('PROD005 also fails a secret whose placeholder carries a default value; an empty default is no secret', () => {
+    using copy = copyFixture(appFixture);
+    const base = join(copy.dir, 'config', 'base.yml');
+    // A dev password in base.yml is shipped in the production ConfigMap with the file.
+    patchYaml(base, { set: [['storage.redis.password', '${REDIS_PASSWORD:-devpass-9d2}']] });
+    const report = doctorOf(copy.dir);
+    assert.deepEqual(
+      report.findings.map((f) => f.id),
+      ['PROD005'],
+    );
+    assert.match(report.findings[0]!.message, /secret variable REDIS_PASSWORD has a default/);
+    assert.doesNotMatch(JSON.stringify(report), /devpass-9d2/, 'the default is not echoed');
+    patchYaml(base, { set: [['storage.redis.password', '${REDIS_PASSWORD:-}']] });
+    assert.deepEqual(doctorOf(copy.dir).findings, []);
+  });
+
   it('lists every finding at once, located in the files', () => {
     using copy = copyFixture(appFixture);
     const file = join(copy.dir, 'config', 'production.yml');

@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 import { HPA_BEHAVIOR } from '../../src/promote/k8s-workload.ts';
 import { loadProject } from '../../src/promote/project.ts';
 import { type GeneratedFile, generateFiles } from '../../src/promote/promote.ts';
+import { validateComposeFile } from '../../src/stack/compose-validate.ts';
 import { type Any, appFixture, docsOf, guideFixture, restrictedProfileViolations } from './helpers.ts';
 
 const MODELS: Record<string, new (data: Any) => { validate(): void }> = {
@@ -79,8 +80,22 @@ describe('promote: sample project with worker groups', () => {
     for (const doc of docs) {
       const Model = MODELS[doc.kind];
       assert.ok(Model, `a model for ${doc.kind}`);
+      // `is` compares apiVersion and kind: the model's schema is the one for this apiVersion.
+      assert.ok((Model as Any).is(doc), `${doc.apiVersion} ${doc.kind} is the model's API version`);
       assert.doesNotThrow(() => new Model(doc).validate(), `${doc.kind} ${doc.metadata.name}`);
     }
+  });
+
+  it('the production compose file passes the Compose Specification schema, which is real', () => {
+    const content = files.find((f) => f.path === 'docker-compose.yml')!.content;
+    assert.deepEqual(validateComposeFile(content), []);
+    const broken = content
+      .replace(/replicas: 3/, 'replicas: three')
+      .replace('read_only: true', 'readonly: true');
+    assert.notEqual(broken, content);
+    const problems = validateComposeFile(broken).join('\n');
+    assert.match(problems, /deploy\/replicas/);
+    assert.match(problems, /readonly/);
   });
 
   it('the schema validation is real: a broken Deployment is rejected', () => {
@@ -110,6 +125,16 @@ describe('promote: sample project with worker groups', () => {
     });
     // The HPA owns the replica count.
     for (const d of deployments) assert.equal(d.spec.replicas, undefined);
+    // Each group's Service selects exactly its Deployment's pods, on the named health port.
+    const services = byKind(docs, 'Service');
+    assert.deepEqual(
+      services.map((svc) => [svc.metadata.name, svc.spec.selector, svc.spec.ports]),
+      deployments.map((d) => [
+        d.metadata.name,
+        d.spec.selector.matchLabels,
+        [{ name: 'http', port: 8090, targetPort: 'http', protocol: 'TCP' }],
+      ]),
+    );
   });
 
   it('probes /health and /ready on the observability port; restricted security; zone anti-affinity', () => {

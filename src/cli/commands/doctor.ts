@@ -21,6 +21,13 @@ interface DoctorArgs extends ProjectArgs {
  * The runtime and the promotion code load here, when a command runs, not with the CLI.
  */
 export async function loadForCli(args: ProjectArgs): Promise<PromoteProject> {
+  // The runtime's rule for a name that selects config/<env>.yml; a usage error, not a config one.
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(args.env)) {
+    throw new CliError(
+      `--env '${args.env}' is not an environment name: a letter or digit, then letters, digits, '.', '_' or '-' (it selects config/<env>.yml)`,
+      EXIT.usage,
+    );
+  }
   const [{ ConfigError }, { loadProject }] = await Promise.all([
     import('@infinitic/runtime'),
     import('../../promote/project.ts'),

@@ -19,6 +19,17 @@ interface PromoteArgs extends ProjectArgs {
 
 const show = (path: string) => relative(process.cwd(), path) || '.';
 
+/** A file system refusal (permissions, a file where a directory goes) is the user's to fix: one line, no stack. */
+function explainFsErrors<T>(action: () => T, what: string): T {
+  try {
+    return action();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !code.startsWith('E')) throw error;
+    throw new CliError(`${what}: ${(error as Error).message}`, EXIT.failure, 'INF_PROMOTE_FS');
+  }
+}
+
 export const promoteCommand: CommandModule<object, PromoteArgs> = {
   command: 'promote',
   describe: 'Generate production Kubernetes manifests and compose file from the config (or --check them)',
@@ -42,8 +53,13 @@ export const promoteCommand: CommandModule<object, PromoteArgs> = {
   handler: async (args) => {
     const project = await loadForCli(args);
     // The checklist and the generators (kubernetes-models) load only when promote runs.
-    const [{ formatFindings, runDoctor }, { checkFiles, defaultOutDir, generateFiles, writeFiles }] =
-      await Promise.all([import('../../doctor/doctor.ts'), import('../../promote/promote.ts')]);
+    const [
+      { formatFindings, runDoctor },
+      { checkFiles, defaultOutDir, generateFiles, outDirProblem, writeFiles },
+    ] = await Promise.all([import('../../doctor/doctor.ts'), import('../../promote/promote.ts')]);
+    const outDir = args.out ? resolve(args.out) : defaultOutDir(project.dir, project.envName);
+    const outProblem = outDirProblem(outDir);
+    if (outProblem) throw new CliError(`--out ${show(outDir)}: ${outProblem}`, EXIT.usage, 'INF_PROMOTE_OUT');
     const report = runDoctor(project);
     if (!report.ok && !args.force) {
       process.stderr.write(formatFindings(report.findings));
@@ -54,10 +70,9 @@ export const promoteCommand: CommandModule<object, PromoteArgs> = {
       );
     }
     if (report.findings.length > 0) process.stderr.write(formatFindings(report.findings));
-    const outDir = args.out ? resolve(args.out) : defaultOutDir(project.dir, project.envName);
     const files = generateFiles(project, args.format, outDir);
     if (args.check) {
-      const drifts = checkFiles(outDir, files);
+      const drifts = explainFsErrors(() => checkFiles(outDir, files), `cannot read ${show(outDir)}`);
       if (drifts.length === 0) {
         process.stdout.write(`up to date: ${files.length} files in ${show(outDir)}\n`);
         return;
@@ -70,7 +85,10 @@ export const promoteCommand: CommandModule<object, PromoteArgs> = {
         'INF_PROMOTE_DRIFT',
       );
     }
-    const { written, removed } = writeFiles(outDir, files);
+    const { written, removed } = explainFsErrors(
+      () => writeFiles(outDir, files),
+      `cannot write to ${show(outDir)}`,
+    );
     const lines = [
       `promoted env ${project.envName} to ${show(outDir)}:`,
       ...written.map((f) => `  wrote ${f}`),
