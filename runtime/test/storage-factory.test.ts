@@ -1,5 +1,6 @@
 /** The factories against real servers: lazy first-use initialisation, readiness, config → storage. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { services, uniqueName } from '../../test/support/services.ts';
@@ -24,7 +25,57 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Runs `script` in a fresh Node process after importing the whole runtime (`rt`); `drivers()` there
+ * lists the storage driver packages (ioredis, pg, mysql2) loaded so far. Returns what it printed.
+ */
+function inFreshProcess(script: string): unknown {
+  const runtime = new URL('../src/index.ts', import.meta.url).href;
+  const program = `
+    import { registerHooks } from 'node:module';
+    const seen = new Set();
+    registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); seen.add(r.url); return r; } });
+    const drivers = () => [...new Set([...seen].flatMap((url) => url.match(/node_modules\\/(ioredis|pg|mysql2)\\//)?.[1] ?? []))].sort();
+    const rt = await import(${JSON.stringify(runtime)});
+    ${script}`;
+  const output = execFileSync(
+    process.execPath,
+    ['--conditions=source', '--input-type=module', '-e', program],
+    {
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
+  return JSON.parse(output);
+}
+
 describe('storage factories', () => {
+  it('no storage driver is loaded before a storage of its kind is used: ioredis on the first redis call', () => {
+    const loaded = inFreshProcess(`
+      const atImport = drivers();
+      const memory = rt.buildStorage({ kind: 'inMemory' });
+      await memory.ping();
+      const built = rt.buildStorage({ kind: 'redis', host: ${JSON.stringify(redisUrl.hostname)}, port: ${Number(redisUrl.port || 6379)} });
+      const afterBuild = drivers();
+      await built.ping();
+      const afterPing = drivers();
+      await Promise.all([memory.close(), built.close()]);
+      console.log(JSON.stringify({ atImport, afterBuild, afterPing }));`);
+    assert.deepEqual(loaded, { atImport: [], afterBuild: [], afterPing: ['ioredis'] });
+  });
+
+  it('a redis storage closed before its first use closes without loading ioredis, then refuses calls', () => {
+    const outcome = inFreshProcess(`
+      const storage = new rt.RedisStorage({ host: '127.0.0.1', port: 6379 });
+      await storage.close();
+      const error = await storage.ping().then(() => undefined, (e) => ({ code: e.code, message: e.message }));
+      console.log(JSON.stringify({ error, drivers: drivers() }));`);
+    assert.deepEqual(outcome, {
+      error: { code: 'INF_STORAGE', message: 'redis at 127.0.0.1:6379: storage is closed' },
+      drivers: [],
+    });
+  });
+
   it('buildStorage touches nothing; ping reports an unreachable server each time it is asked', async () => {
     const port = await closedPort();
     const storage = buildStorage({ kind: 'redis', host: '127.0.0.1', port, timeout: 500 });

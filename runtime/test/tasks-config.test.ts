@@ -1,13 +1,18 @@
 /** Workers and clients built from configuration (runtime/src/config), on the in-memory mode. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { TaskFailedError } from '../src/engine/errors.ts';
+import type { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
 import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
 import {
   runnablesFromConfig,
   servicesFromConfig,
+  transportFromConfig,
   workerOptionsFromConfig,
 } from '../src/worker/worker-from-config.ts';
 import { HelloServiceImpl, type TrickyService, TrickyServiceImpl } from './fixtures/services.ts';
@@ -91,6 +96,43 @@ describe('worker from config', () => {
     assert.equal(options.closeComponents, true);
     assert.equal(options.transport.kind, 'inMemory');
     assert.equal(options.storage.kind, 'inMemory');
+  });
+
+  test('transport.pulsar reaches the WebSocket transport: addresses, token, TLS, consumer settings', () => {
+    const ca = join(mkdtempSync(join(tmpdir(), 'tasks-config-')), 'ca.pem'); // read when the transport is built
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
+    const config = parseConfig({
+      transport: {
+        pulsar: {
+          brokerServiceUrl: 'pulsar+ssl://pulsar.example.com:6651',
+          webServiceUrl: 'https://pulsar.example.com:8443',
+          webSocketUrl: 'wss://ws.example.com:9443',
+          tenant: 'acme',
+          namespace: 'prod',
+          client: {
+            authentication: { token: 'a.b.c' },
+            tlsTrustCertsFilePath: ca,
+            enableTlsHostnameVerification: true,
+          },
+          consumer: { maxRedeliverCount: 5, negativeAckRedeliveryDelaySeconds: 2, receiverQueueSize: 50 },
+        },
+      },
+    });
+    const transport = transportFromConfig(config, 'worker-1') as PulsarWsTransport;
+    rmSync(dirname(ca), { recursive: true });
+    const { options } = transport;
+    assert.equal(transport.kind, 'pulsar-ws');
+    assert.deepEqual(
+      [options.webServiceUrl, options.webSocketUrl, options.tenant, options.namespace, options.clientName],
+      ['https://pulsar.example.com:8443', 'wss://ws.example.com:9443', 'acme', 'prod', 'worker-1'],
+    );
+    assert.equal(options.token, 'a.b.c');
+    assert.deepEqual(options.tls, { trustCertsFilePath: ca, validateHostname: true });
+    assert.deepEqual(options.consumer, {
+      maxRedeliverCount: 5,
+      negativeAckRedeliveryDelayMs: 2000,
+      receiverQueueSize: 50,
+    });
   });
 
   test('InfiniticWorker.fromConfig runs tasks with the configured retry policy', async (t) => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -48,6 +49,34 @@ const ready = async (port: number) => {
   return res?.status === 200 ? true : undefined;
 };
 
+/** The worker's stderr, asserted to be exactly one line (no stack trace). */
+function singleErrorLine(r: { err(): string }): string {
+  const lines = r.err().trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.err());
+  return lines[0] as string;
+}
+
+/** A Pulsar-only config (in-memory storage) for `webServiceUrl`, with `extra` lines under transport.pulsar. */
+function pulsarOnlyConfig(name: string, webServiceUrl: string, extra: string[] = []): string {
+  return file(
+    name,
+    [
+      'transport:',
+      '  pulsar:',
+      '    brokerServiceUrl: pulsar://127.0.0.1:6650',
+      `    webServiceUrl: ${webServiceUrl}`,
+      '    tenant: start-errors',
+      '    namespace: dev',
+      ...extra.map((line) => `    ${line}`),
+      'storage: inMemory',
+      'services:',
+      '  - name: HelloService',
+      '    executor: {concurrency: 1}',
+      'observability: {enabled: false}',
+    ].join('\n'),
+  );
+}
+
 describe('runWorkerMain', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,6 +111,80 @@ describe('runWorkerMain', () => {
     assert.match(
       r.err(),
       /^infinitic worker: --services: unknown service 'Nope' \(known: HelloService, TrickyService\)\n$/,
+    );
+  });
+
+  test('an unreachable broker: one line naming the address, exit 1', async () => {
+    const port = await getPort();
+    const r = run(['--config', pulsarOnlyConfig('dead-broker.yml', `http://127.0.0.1:${port}`)]);
+    assert.equal(await r.exit, 1);
+    assert.match(
+      singleErrorLine(r),
+      new RegExp(
+        `^infinitic worker: cannot reach Pulsar admin at http://127\\.0\\.0\\.1:${port} \\(GET /namespaces/start-errors/dev\\): connect ECONNREFUSED`,
+      ),
+    );
+  });
+
+  test('a token the broker refuses: one line with the 401 and where to fix it, exit 1', async (t) => {
+    // Stands in for a broker with token authentication: every call answers what Pulsar 4.0.8 answers
+    // to a wrong or missing token (Jetty's JSON error body).
+    const calls: string[] = [];
+    const broker = createServer((req: IncomingMessage, res) => {
+      calls.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(
+        `{\n"servlet":"org.glassfish.jersey.servlet.ServletContainer-1",\n"message":"Authentication required",\n"url":"${req.url}",\n"status":"401"\n}`,
+      );
+    });
+    await new Promise<void>((resolve) => broker.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => broker.close(resolve)));
+    const { port } = broker.address() as { port: number };
+    const config = pulsarOnlyConfig('bad-token.yml', `http://127.0.0.1:${port}`, [
+      'client: {authentication: {token: wrong.jwt.token}}',
+    ]);
+    const r = run(['--config', config]);
+    assert.equal(await r.exit, 1);
+    assert.equal(
+      singleErrorLine(r),
+      `infinitic worker: Pulsar admin GET /admin/v2/namespaces/start-errors/dev at http://127.0.0.1:${port} failed with 401: Authentication required (authentication refused: check transport.pulsar.client.authentication.token)`,
+    );
+    assert.deepEqual(
+      calls,
+      ['GET /admin/v2/namespaces/start-errors/dev Bearer wrong.jwt.token'],
+      'the token from config was sent, and nothing was created after the 401',
+    );
+    assert.doesNotMatch(r.err() + r.out(), /wrong\.jwt\.token/, 'the token is never printed');
+  });
+
+  test('a storage that does not answer at start: one line naming it, exit 1, nothing consumed', async (t) => {
+    const pulsar = pulsarTenant('tasks-main-nostore', { namespace: 'dev', clientName: 'main-test' });
+    t.after(() => pulsar.close());
+    const redisPort = await getPort();
+    const config = file(
+      'dead-redis.yml',
+      [
+        'name: no-storage-worker',
+        ...pulsarRedisConfigLines(pulsar).map((line) =>
+          line.startsWith('    port:') ? `    port: ${redisPort}` : line,
+        ),
+        'services:',
+        '  - name: HelloService',
+        '    executor: {concurrency: 1}',
+        'observability: {enabled: false}',
+      ].join('\n'),
+    );
+    const r = run(['--config', config]);
+    assert.equal(await r.exit, 1);
+    assert.match(
+      singleErrorLine(r),
+      new RegExp(`^infinitic worker: redis at 127\\.0\\.0\\.1:${redisPort}: connect failed: .*ECONNREFUSED`),
+    );
+    assert.doesNotMatch(r.out(), /"msg":"worker started"/);
+    assert.equal(
+      await pulsar.transport.admin.namespaceExists(pulsar.tenant, pulsar.namespace),
+      false,
+      'the worker subscribed to nothing (it would have created its namespace), so it took no task',
     );
   });
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { StorageError, storageFailure } from './errors.ts';
 import { checkKey, checkScan, checkVersion, DEFAULT_SCAN_LIMIT } from './keys.ts';
 import { type InitializableStorage, initializeOrClose } from './lazy-storage.ts';
+import { loadDriver } from './load-driver.ts';
 import type { KeySetStorage, KeyValueStorage, Versioned } from './storage.ts';
 
 export interface RedisStorageOptions {
@@ -70,7 +71,12 @@ export class RedisStorage implements InitializableStorage {
   readonly keyValue: KeyValueStorage;
   readonly keySet: KeySetStorage;
   readonly where: string;
-  #redis: ScriptedRedis;
+  readonly #clientOptions: RedisOptions;
+  readonly #lua: string;
+  /** Made on first use, once `ioredis` is loaded (see #client): importing the runtime does not load it. */
+  #redis: ScriptedRedis | undefined;
+  #loading: Promise<ScriptedRedis> | undefined;
+  #closed = false;
   #lastError: Error | undefined;
 
   /** Connects on `init()`: use `createRedisStorage`, or `initializedOnFirstUse` to connect lazily. */
@@ -80,9 +86,9 @@ export class RedisStorage implements InitializableStorage {
       throw new StorageError(`storage.redis.port must be a TCP port, got ${options.port}`);
     }
     this.where = `redis at ${options.host}:${options.port}${options.database ? `/${options.database}` : ''}`;
-    const lua = loadScript();
+    this.#lua = loadScript();
     const timeout = options.timeout ?? 2000;
-    this.#redis = new Redis({
+    this.#clientOptions = {
       host: options.host,
       port: options.port,
       username: options.username,
@@ -98,27 +104,17 @@ export class RedisStorage implements InitializableStorage {
       enableAutoPipelining: false,
       // Back off up to 2 s between reconnections; commands wait (bounded by commandTimeout).
       retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-    }) as ScriptedRedis;
-    this.#redis.on('error', (error: Error) => {
-      // Reported by the failing call (see #run) rather than on stderr; kept because ioredis's own
-      // rejection then often just says "Connection is closed".
-      this.#lastError = error;
-    });
-    this.#redis.on('ready', () => {
-      this.#lastError = undefined;
-    });
-    this.#redis.defineCommand('infiniticPutWithVersion1', { lua, numberOfKeys: 1 });
-    const redis = this.#redis;
-    const run = <T>(action: string, fn: () => Promise<T>) => this.#run(action, fn);
+    };
+    const run = <T>(action: string, fn: (redis: ScriptedRedis) => Promise<T>) => this.#run(action, fn);
 
     this.keyValue = {
       get: async (key) => {
         checkKey(key);
-        return run('get', async () => copy(await redis.hgetBuffer(KV + key, 'v')));
+        return run('get', async (redis) => copy(await redis.hgetBuffer(KV + key, 'v')));
       },
       getWithVersion: async (key) => {
         checkKey(key);
-        return run('getWithVersion', async (): Promise<Versioned> => {
+        return run('getWithVersion', async (redis): Promise<Versioned> => {
           const [value, version] = await redis.hmgetBuffer(KV + key, 'v', 'n');
           return version
             ? { value: copy(value), version: Number(version.toString()) }
@@ -127,7 +123,7 @@ export class RedisStorage implements InitializableStorage {
       },
       put: async (key, value) => {
         checkKey(key);
-        return run('put', async () => {
+        return run('put', async (redis) => {
           if (value === undefined) {
             await redis.del(KV + key);
             return;
@@ -144,7 +140,7 @@ export class RedisStorage implements InitializableStorage {
       putWithVersion: async (key, value, expectedVersion) => {
         checkKey(key);
         checkVersion(expectedVersion);
-        return run('putWithVersion', async () => {
+        return run('putWithVersion', async (redis) => {
           const written =
             value === undefined
               ? await redis.infiniticPutWithVersion1(KV + key, expectedVersion, 'del')
@@ -155,7 +151,7 @@ export class RedisStorage implements InitializableStorage {
       scan: async (prefix, limit = DEFAULT_SCAN_LIMIT) => {
         checkScan(prefix, limit);
         const base = (options.keyPrefix ?? '') + KV;
-        return run('scan', async () => {
+        return run('scan', async (redis) => {
           const keys = new Set<string>(); // SCAN may return a key twice
           let cursor = '0';
           do {
@@ -177,17 +173,17 @@ export class RedisStorage implements InitializableStorage {
     this.keySet = {
       members: async (key) => {
         checkKey(key);
-        return run('members', () => redis.smembers(KS + key));
+        return run('members', (redis) => redis.smembers(KS + key));
       },
       add: async (key, member) => {
         checkKey(key);
         checkKey(member, 'key-set member');
-        return run('add', async () => void (await redis.sadd(KS + key, member)));
+        return run('add', async (redis) => void (await redis.sadd(KS + key, member)));
       },
       remove: async (key, member) => {
         checkKey(key);
         checkKey(member, 'key-set member');
-        return run('remove', async () => void (await redis.srem(KS + key, member)));
+        return run('remove', async (redis) => void (await redis.srem(KS + key, member)));
       },
     };
   }
@@ -197,29 +193,59 @@ export class RedisStorage implements InitializableStorage {
    * background); rejects with INF_STORAGE naming host:port when the server cannot be reached.
    */
   async init(): Promise<void> {
+    const redis = await this.#client();
     try {
-      if (this.#redis.status === 'wait') await this.#redis.connect();
-      await this.#redis.ping();
+      if (redis.status === 'wait') await redis.connect();
+      await redis.ping();
     } catch (error) {
       throw storageFailure(this.where, 'connect', this.#lastError ?? error);
     }
   }
 
   async ping(): Promise<void> {
-    await this.#run('ping', () => this.#redis.ping());
+    await this.#run('ping', (redis) => redis.ping());
   }
 
   async close(): Promise<void> {
-    if (this.#redis.status === 'end') return;
-    if (this.#redis.status !== 'ready') {
-      this.#redis.disconnect(); // nothing to flush; also stops reconnection attempts
+    this.#closed = true;
+    const redis = this.#redis ?? (await this.#loading?.catch(() => undefined));
+    if (!redis || redis.status === 'end') return;
+    if (redis.status !== 'ready') {
+      redis.disconnect(); // nothing to flush; also stops reconnection attempts
       return;
     }
     try {
-      await this.#redis.quit();
+      await redis.quit();
     } catch {
-      this.#redis.disconnect();
+      redis.disconnect();
     }
+  }
+
+  /** The client, made on first use with `ioredis` loaded then (as the SQL storages load their driver). */
+  #client(): Promise<ScriptedRedis> {
+    if (this.#redis) return Promise.resolve(this.#redis);
+    if (this.#closed) return Promise.reject(new StorageError(`${this.where}: storage is closed`));
+    this.#loading ??= loadDriver(this.where, 'ioredis', () => import('ioredis')).then(({ Redis }) => {
+      // Closed while the driver loaded: make no connection nobody would close.
+      if (this.#closed) throw new StorageError(`${this.where}: storage is closed`);
+      this.#redis = this.#create(Redis);
+      return this.#redis;
+    });
+    return this.#loading;
+  }
+
+  #create(RedisClient: typeof Redis): ScriptedRedis {
+    const redis = new RedisClient(this.#clientOptions) as ScriptedRedis;
+    redis.on('error', (error: Error) => {
+      // Reported by the failing call (see #run) rather than on stderr; kept because ioredis's own
+      // rejection then often just says "Connection is closed".
+      this.#lastError = error;
+    });
+    redis.on('ready', () => {
+      this.#lastError = undefined;
+    });
+    redis.defineCommand('infiniticPutWithVersion1', { lua: this.#lua, numberOfKeys: 1 });
+    return redis;
   }
 
   #corked: Writable | undefined;
@@ -229,9 +255,9 @@ export class RedisStorage implements InitializableStorage {
    * every task that finishes in one turn (outcome records of many tasks) leave in one write.
    * Nothing waits longer than the turn; a socket replaced meanwhile (reconnection) is unaffected.
    */
-  #corkTurn(): void {
+  #corkTurn(redis: ScriptedRedis): void {
     if (this.#corked) return;
-    const stream = (this.#redis as unknown as { stream?: Writable }).stream;
+    const stream = (redis as unknown as { stream?: Writable }).stream;
     if (!stream?.writable) return;
     stream.cork();
     this.#corked = stream;
@@ -241,10 +267,12 @@ export class RedisStorage implements InitializableStorage {
     });
   }
 
-  async #run<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    this.#corkTurn();
+  async #run<T>(action: string, fn: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
+    // Only the first call (before init) waits for the driver; later calls take the client at once.
+    const redis = this.#redis ?? (await this.#client());
+    this.#corkTurn(redis);
     try {
-      return await fn();
+      return await fn(redis);
     } catch (error) {
       const closed = error instanceof Error && /Connection is closed/.test(error.message) && this.#lastError;
       throw storageFailure(

@@ -225,13 +225,16 @@ export class InfiniticWorker {
     return (this.#options.shutdownGracePeriodSeconds ?? 30) * 1000;
   }
 
-  /** Starts the HTTP server, then subscribes every service executor. */
+  /** Checks the storage answers, starts the HTTP server, then subscribes every service executor. */
   async start(): Promise<void> {
     if (this.#state !== 'created')
       throw new InfiniticError('INF_WORKER_STATE', `worker ${this.name} is ${this.#state}`);
     this.#state = 'starting';
     const { http, transport } = this.#options;
     try {
+      // Checked before taking any message: a worker without its storage would run tasks it cannot
+      // record, and dead-letter them. Later outages only turn /ready to 503 (the storage reconnects).
+      await this.#storage.ping();
       if (http) {
         this.#http = new HealthServer({
           port: http.port,

@@ -65,6 +65,7 @@ export function transportFromConfig(config: InfiniticConfig, clientName: string)
   const consumer = pulsar.consumer;
   return new PulsarWsTransport({
     webServiceUrl: pulsar.webServiceUrl,
+    ...(pulsar.webSocketUrl ? { webSocketUrl: pulsar.webSocketUrl } : {}),
     tenant: pulsar.tenant,
     namespace: pulsar.namespace,
     clientName,

@@ -18,6 +18,21 @@ test('the WebSocket URL is derived from webServiceUrl, keeping a path prefix', (
   assert.equal(httpBase({ webServiceUrl: 'http://h:1' }).origin, 'http://h:1');
 });
 
+test('webSocketUrl, when given, is the WebSocket address (a separate proxy); it must be ws(s)://', () => {
+  const proxy = {
+    webServiceUrl: 'https://admin.example.com',
+    webSocketUrl: 'wss://ws.example.com:9443/pulsar/',
+  };
+  assert.equal(wsBase(proxy), 'wss://ws.example.com:9443/pulsar');
+  assert.equal(httpBase(proxy).origin, 'https://admin.example.com');
+  for (const bad of ['https://ws.example.com', 'ws.example.com:8080']) {
+    assert.throws(() => wsBase({ webServiceUrl: 'http://h', webSocketUrl: bad }), {
+      code: 'INF_TRANSPORT_OPTIONS',
+      message: `transport.pulsar.webSocketUrl must be a ws:// or wss:// URL (got ${JSON.stringify(bad)})`,
+    });
+  }
+});
+
 test('a malformed webServiceUrl is a clear error naming the key', () => {
   assert.throws(() => wsBase({ webServiceUrl: 'localhost:8080' }), {
     code: 'INF_TRANSPORT_OPTIONS',

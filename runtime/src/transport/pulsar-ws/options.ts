@@ -28,6 +28,11 @@ export interface PulsarConnectionOptions {
 }
 
 export interface PulsarWsTransportOptions extends PulsarConnectionOptions {
+  /**
+   * WebSocket API address, `ws(s)://host:port[/prefix]`, when it is not served by `webServiceUrl`
+   * (a separate Pulsar WebSocket proxy). Default: derived from `webServiceUrl`.
+   */
+  webSocketUrl?: string;
   tenant: string;
   namespace: string;
   /** Producer and consumer name shown in broker stats. Default `infinitic-ts`. */
@@ -103,11 +108,25 @@ export function httpBase(options: PulsarConnectionOptions): URL {
   return url;
 }
 
-/** `ws(s)://host:port/prefix` derived from the HTTP address. */
-export function wsBase(options: PulsarConnectionOptions): string {
-  const url = httpBase(options);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+/** `ws(s)://host:port/prefix`: `webSocketUrl` when given, else derived from the HTTP address. */
+export function wsBase(options: PulsarConnectionOptions & { webSocketUrl?: string }): string {
+  const url = options.webSocketUrl ? webSocketUrl(options.webSocketUrl) : httpBase(options);
+  if (!options.webSocketUrl) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString().replace(/\/+$/, '');
+}
+
+function webSocketUrl(text: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {}
+  if (url?.protocol !== 'ws:' && url?.protocol !== 'wss:') {
+    throw new InfiniticError(
+      'INF_TRANSPORT_OPTIONS',
+      `transport.pulsar.webSocketUrl must be a ws:// or wss:// URL (got ${JSON.stringify(text)})`,
+    );
+  }
+  return url;
 }
 
 export function authHeaders(options: PulsarConnectionOptions): Record<string, string> {

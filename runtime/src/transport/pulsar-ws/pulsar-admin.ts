@@ -35,6 +35,31 @@ export interface TopicStats {
 
 const OK_IF_EXISTS = [409];
 
+const STATUS_HINTS: Record<number, string> = {
+  401: ' (authentication refused: check transport.pulsar.client.authentication.token)',
+  403: " (not authorized: check the token's role and its permissions on the tenant and namespace)",
+};
+
+/**
+ * The broker's reason, on one line: Pulsar answers `{"reason": …}` from its REST handlers and
+ * Jetty's `{"message": …}` from its filters (a refused token); anything else is shown shortened.
+ */
+function brokerReason(body: unknown): string {
+  const fields = typeof body === 'object' && body ? (body as Record<string, unknown>) : undefined;
+  const text =
+    fields && typeof fields.reason === 'string'
+      ? fields.reason
+      : fields && typeof fields.message === 'string'
+        ? fields.message
+        : typeof body === 'string'
+          ? body
+          : body === undefined
+            ? ''
+            : JSON.stringify(body);
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 export class PulsarAdmin {
   readonly #base: URL;
   readonly #headers: Record<string, string>;
@@ -98,15 +123,10 @@ export class PulsarAdmin {
   async call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<AdminResponse> {
     const res = await this.request(method, path, body);
     if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
-    const reason =
-      typeof res.body === 'object' && res.body && 'reason' in res.body
-        ? String((res.body as { reason: unknown }).reason)
-        : String(res.body ?? '');
-    const hint =
-      res.status === 401 || res.status === 403 ? ' (check transport.pulsar authentication and roles)' : '';
+    const reason = brokerReason(res.body);
     throw new InfiniticError(
       'INF_PULSAR_ADMIN',
-      `Pulsar admin ${method} /admin/v2${path} failed with ${res.status}${reason ? `: ${reason}` : ''}${hint}`,
+      `Pulsar admin ${method} /admin/v2${path} at ${this.#base.origin} failed with ${res.status}${reason ? `: ${reason}` : ''}${STATUS_HINTS[res.status] ?? ''}`,
     );
   }
 
@@ -114,12 +134,14 @@ export class PulsarAdmin {
     return (await this.call('GET', '/clusters')).body as string[];
   }
 
+  // Only 404 means missing: a refused token (401) or role (403) is an error, not "create it".
   async tenantExists(tenant: string): Promise<boolean> {
-    return (await this.request('GET', `/tenants/${enc(tenant)}`)).status === 200;
+    return (await this.call('GET', `/tenants/${enc(tenant)}`, undefined, [404])).status !== 404;
   }
 
   async namespaceExists(tenant: string, namespace: string): Promise<boolean> {
-    return (await this.request('GET', `/namespaces/${enc(tenant)}/${enc(namespace)}`)).status === 200;
+    const res = await this.call('GET', `/namespaces/${enc(tenant)}/${enc(namespace)}`, undefined, [404]);
+    return res.status !== 404;
   }
 
   /** Creates the tenant if missing; allowed clusters default to every cluster of the broker. */

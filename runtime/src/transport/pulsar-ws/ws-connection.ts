@@ -25,7 +25,7 @@ export interface WsConnectionOptions {
 }
 
 const HINTS: Record<number, string> = {
-  401: 'authentication refused: check transport.pulsar authentication token',
+  401: 'authentication refused: check transport.pulsar.client.authentication.token',
   403: 'not authorized: the role lacks produce/consume permission on this namespace',
   404: 'topic or namespace not found',
   409: 'subscription busy: held by an exclusive consumer or one of another subscription type',
