@@ -129,6 +129,19 @@ describe('interpolate: provenance of each use', () => {
       ],
     );
   });
+  it('spans each placeholder, and tells a used default from a used alternative', () => {
+    const template = '$HOST-${UNSET:-${HOST}}-${HOST:+alt}';
+    const result = run(template);
+    assert.deepEqual(
+      result.uses.map((u) => [template.slice(u.offset, u.end), u.resolved]),
+      [
+        ['$HOST', 'env'],
+        ['${UNSET:-${HOST}}', 'default'],
+        ['${HOST}', 'env'],
+        ['${HOST:+alt}', 'alternative'],
+      ],
+    );
+  });
   it('hasPlaceholders spots every form', () => {
     for (const yes of ['$A', '${A}', '$$', 'x${A:-1}']) assert.equal(hasPlaceholders(yes), true, yes);
     for (const no of ['plain', 'a $ b', '$5', '']) assert.equal(hasPlaceholders(no), false, no);

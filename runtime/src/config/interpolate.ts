@@ -28,8 +28,13 @@ export interface VariableUse {
   name: string;
   /** Offset of the `$` in the original template. */
   offset: number;
-  /** env / dotenv: the value came from there; default: the written default/alternative was used; unset: nothing. */
-  resolved: VariableOrigin | 'default' | 'unset';
+  /** Offset just past the placeholder (`$VAR` or `${...}`) in the original template. */
+  end: number;
+  /**
+   * env / dotenv: the value came from there; default: the written default (`${VAR:-d}`, `${VAR-d}`)
+   * was used; alternative: the written alternative (`${VAR:+alt}`, `${VAR+alt}`); unset: nothing.
+   */
+  resolved: VariableOrigin | 'default' | 'alternative' | 'unset';
 }
 
 export interface InterpolationProblem {
@@ -90,7 +95,8 @@ function substitute(text: string, base: number, lookup: Lookup, acc: Interpolati
       i = dollar + 2;
     } else if (next !== undefined && NAME_START.test(next)) {
       const name = NAME.exec(text.slice(dollar + 1))![0];
-      out += resolve(name, undefined, '', base + dollar, lookup, acc);
+      const end = base + dollar + 1 + name.length;
+      out += resolve(name, undefined, '', { offset: base + dollar, end }, lookup, acc);
       i = dollar + 1 + name.length;
     } else if (next === '{') {
       const close = closingBrace(text, dollar + 1);
@@ -116,7 +122,8 @@ function substitute(text: string, base: number, lookup: Lookup, acc: Interpolati
       } else {
         const argOffset = base + dollar + 2 + name.length + (op?.length ?? 0);
         const arg = op ? rest.slice(op.length) : '';
-        out += resolve(name, op, arg, base + dollar, lookup, acc, argOffset);
+        const span = { offset: base + dollar, end: base + close + 1 };
+        out += resolve(name, op, arg, span, lookup, acc, argOffset);
       }
       i = close + 1;
     } else {
@@ -131,7 +138,7 @@ function resolve(
   name: string,
   op: Operator | undefined,
   arg: string,
-  offset: number,
+  { offset, end }: { offset: number; end: number },
   lookup: Lookup,
   acc: InterpolationResult,
   argOffset = offset,
@@ -139,9 +146,9 @@ function resolve(
   const found = lookup(name);
   const set = found !== undefined;
   const nonEmpty = set && found.value !== '';
-  const use = (resolved: VariableUse['resolved']) => acc.uses.push({ name, offset, resolved });
-  const fromArg = () => {
-    use('default');
+  const use = (resolved: VariableUse['resolved']) => acc.uses.push({ name, offset, end, resolved });
+  const fromArg = (kind: 'default' | 'alternative') => {
+    use(kind);
     return substitute(arg, argOffset, lookup, acc);
   };
   const fromVar = () => {
@@ -160,15 +167,15 @@ function resolve(
       });
       return '';
     case ':-':
-      return nonEmpty ? fromVar() : fromArg();
+      return nonEmpty ? fromVar() : fromArg('default');
     case '-':
-      return set ? fromVar() : fromArg();
+      return set ? fromVar() : fromArg('default');
     case ':+':
-      if (nonEmpty) return fromArg();
+      if (nonEmpty) return fromArg('alternative');
       use(set ? found.from : 'unset');
       return '';
     case '+':
-      if (set) return fromArg();
+      if (set) return fromArg('alternative');
       use('unset');
       return '';
     case ':?':

@@ -33,7 +33,10 @@ export function sourceOf(config: InfiniticConfig, path: string): ValueSource {
   return provenanceOf(config)?.paths.get(path)?.source ?? { kind: 'default' };
 }
 
-/** `config/base.yml:12:9`, `env REDIS_PORT (config/base.yml:12:9)`, `.env REDIS_HOST (…)`, `default`. */
+/**
+ * `config/base.yml:12:9`, `env REDIS_PORT (config/base.yml:12:9)`, `.env REDIS_HOST (…)`, `default`.
+ * Doctor findings use it as their location: a placeholder's default is its file position here.
+ */
 export function describeSource(source: ValueSource): string {
   switch (source.kind) {
     case 'file':
@@ -47,4 +50,14 @@ export function describeSource(source: ValueSource): string {
     case 'object':
       return 'object';
   }
+}
+
+/**
+ * describeSource, naming also the placeholder whose default a value is, as `config render
+ * --show-sources` prints it: `default of ${REDIS_PORT:-6379} (config/base.yml:12:9)`.
+ */
+export function describeOrigin(source: ValueSource): string {
+  const at = describeSource(source);
+  if (source.kind !== 'file' || !source.defaultOf) return at;
+  return `default of ${source.defaultOf.join(' and ')} (${at})`;
 }

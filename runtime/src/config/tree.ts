@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import type { ConfigIssue } from './errors.ts';
 import { hasPlaceholders, interpolate, type Lookup } from './interpolate.ts';
+import { yamlSyntaxIssues } from './yaml-errors.ts';
 
 export interface Position {
   file: string;
@@ -24,9 +25,12 @@ export interface Position {
   col: number;
 }
 
-/** Where a resolved value came from. */
+/**
+ * Where a resolved value came from. A value written in a file whose placeholders fell back to their
+ * defaults (`${REDIS_PORT:-6379}` with REDIS_PORT unset) is from the file, `defaultOf` naming them.
+ */
 export type ValueSource =
-  | ({ kind: 'file' } & Position)
+  | ({ kind: 'file'; defaultOf?: string[] } & Position)
   | ({ kind: 'env'; variable: string } & Position)
   | ({ kind: 'dotenv'; variable: string; envFile: string } & Position)
   | { kind: 'default' }
@@ -67,8 +71,6 @@ export interface TreeOptions {
   keepPlaceholders?: boolean;
 }
 
-const MAX_SYNTAX_ERRORS = 5;
-
 /** Parses one YAML file into a tree; every syntax and interpolation problem is returned, located. */
 export function treeFromYaml(
   text: string,
@@ -83,30 +85,7 @@ export function treeFromYaml(
     const { line, col } = lineCounter.linePos(offset ?? 0);
     return { file, line, col };
   };
-  // One syntax error cascades into many: report the first few, and how many more there are.
-  let hinted = false;
-  for (const error of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
-    let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    // yaml reports an unclosed quote at the end of the file; point at the quote that opened it.
-    const quote =
-      error.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote/.exec(message)?.[1] : undefined;
-    const at = pos(quote ? openingQuote(text, error.pos[0], quote) : error.pos[0]);
-    // The classic: `{token: ${TOKEN}}` — in a flow map `{` opens a map, so the placeholder needs quotes.
-    if (!hinted && /\{[^}\n]*\$\{/.test(text.split('\n')[at.line - 1] ?? '')) {
-      message += ' (inside {…} or […], quote placeholders: "${VAR}")';
-      hinted = true;
-    }
-    issues.push({ ...at, path: '', message: `YAML syntax: ${message}` });
-  }
-  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
-    const last = doc.errors[MAX_SYNTAX_ERRORS]!;
-    const more = doc.errors.length - MAX_SYNTAX_ERRORS;
-    issues.push({
-      ...pos(last.pos[0]),
-      path: '',
-      message: `YAML syntax: ${more} more error(s) follow from the ones above`,
-    });
-  }
+  issues.push(...yamlSyntaxIssues(text, doc.errors, pos));
   const top: MapTree = { type: 'map', entries: new Map(), at: pos(0) };
   if (doc.errors.length > 0) return { tree: top, issues, fatal: true };
 
@@ -166,7 +145,8 @@ export function treeFromYaml(
   const scalarFrom = (node: Scalar, at: Position, path: string): ScalarTree => {
     const scalar: ScalarTree = { type: 'scalar', value: node.value, at, source: { kind: 'file', ...at } };
     if (typeof node.value !== 'string' || !hasPlaceholders(node.value)) return scalar;
-    const result = interpolate(node.value, options.lookup);
+    const written = node.value;
+    const result = interpolate(written, options.lookup);
     // Exact column for one-line plain and quoted scalars; the scalar's start otherwise.
     const [begin, end] = node.range ?? [0, 0];
     const oneLine = !text.slice(begin, end).includes('\n');
@@ -175,7 +155,7 @@ export function treeFromYaml(
     const placeholderAt = (offset: number): Position =>
       oneLine && shift >= 0 ? pos(begin + shift + offset) : at;
     scalar.value = result.value;
-    scalar.written = node.value;
+    scalar.written = written;
     for (const problem of result.problems) {
       // Either kept as written or already reported: the schema must not judge this value again.
       scalar.unresolved = true;
@@ -190,6 +170,14 @@ export function treeFromYaml(
     if (fromVar?.resolved === 'dotenv') {
       scalar.source = { kind: 'dotenv', variable: fromVar.name, envFile: options.envFile ?? '.env', ...at };
     }
+    // Only outermost placeholders: `${A:-${B:-x}}` is one default, written as a whole.
+    const outermost = result.uses.filter(
+      (u) => !result.uses.some((v) => v !== u && v.offset <= u.offset && u.end <= v.end),
+    );
+    const defaultOf = outermost
+      .filter((u) => u.resolved === 'default')
+      .map((u) => written.slice(u.offset, u.end));
+    if (!fromVar && defaultOf.length > 0) scalar.source = { kind: 'file', defaultOf, ...at };
     return scalar;
   };
 
@@ -206,27 +194,6 @@ export function treeFromYaml(
     return { tree: top, issues, fatal: true };
   }
   return { tree: root, issues, fatal: false };
-}
-
-/**
- * Offset of the quote opening the scalar left unclosed before `end`: after it, a double-quoted
- * scalar holds only escaped quotes (`\"`), a single-quoted one only doubled quotes (`''`).
- */
-function openingQuote(text: string, end: number, quote: string): number {
-  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
-    if (text[i] !== quote) continue;
-    if (quote === '"') {
-      let backslashes = 0;
-      while (text[i - 1 - backslashes] === '\\') backslashes++;
-      if (backslashes % 2 === 0) return i;
-    } else {
-      let run = 1;
-      while (text[i - run] === quote) run++;
-      if (run % 2 === 1) return i - run + 1;
-      i -= run - 1;
-    }
-  }
-  return end;
 }
 
 const OBJECT_AT: Position = { file: '<object>', line: 0, col: 0 };

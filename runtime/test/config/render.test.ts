@@ -1,12 +1,15 @@
-/** render: YAML/JSON output, sources beside each value, masked secrets, kept placeholders. */
+/** render: YAML/JSON output, sources beside each value (placeholder defaults named), masked secrets, kept placeholders. */
 
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is Compose interpolation syntax, not a template
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import {
+  describeSource,
   findLiteralSecrets,
   loadConfig,
   loadEnvironment,
@@ -55,6 +58,82 @@ describe('renderConfig', () => {
     assert.equal(json.sources['observability.port'], 'default');
     const plain = JSON.parse(renderConfig(loaded, { format: 'json' }));
     assert.equal(plain.sources, undefined);
+  });
+
+  it("--show-sources says when a value is a placeholder's default, in YAML and JSON alike", () => {
+    const options = { cwd: valid, envFile: false as const };
+    const unset = loadConfig(['env-vars.yml'], {
+      ...options,
+      env: { PULSAR_BROKER_URL: 'pulsar://p:6650', REDIS_DB: '0' },
+    });
+    const text = renderConfig(unset, { showSources: true });
+    assert.match(text, /^ {4}port: 6379 # default of \$\{REDIS_PORT:-6379\} \(env-vars\.yml:16:11\)$/m);
+    assert.match(text, /^ {4}database: 0 # env REDIS_DB \(env-vars\.yml:19:15\)$/m);
+    // JSON: `sources` keeps the position (as before), `placeholderDefaults` names the placeholder.
+    const json = JSON.parse(renderConfig(unset, { format: 'json', showSources: true }));
+    assert.equal(json.sources['storage.redis.port'], 'env-vars.yml:16:11');
+    assert.deepEqual(json.placeholderDefaults['storage.redis.port'], ['${REDIS_PORT:-6379}']);
+    assert.equal(json.placeholderDefaults['storage.redis.database'], undefined, 'from env, not a default');
+    assert.deepEqual(unset.sourceOf('storage.redis.port'), {
+      kind: 'file',
+      defaultOf: ['${REDIS_PORT:-6379}'],
+      file: 'env-vars.yml',
+      line: 16,
+      col: 11,
+    });
+    // Set, the same placeholder is the variable's value.
+    const set = loadConfig(['env-vars.yml'], {
+      ...options,
+      env: { PULSAR_BROKER_URL: 'pulsar://p:6650', REDIS_DB: '0', REDIS_PORT: '6380' },
+    });
+    assert.match(
+      renderConfig(set, { showSources: true }),
+      /^ {4}port: 6380 # env REDIS_PORT \(env-vars\.yml:16:11\)$/m,
+    );
+    // The overlay's `name: ${HOSTNAME:-orders-worker}`, HOSTNAME unset in this test.
+    const overlay = renderConfig(loaded, { showSources: true });
+    assert.match(
+      overlay,
+      /^name: orders-worker # default of \$\{HOSTNAME:-orders-worker\} \(config\/production\.yml:2:7\)$/m,
+    );
+  });
+
+  it('names each outermost default a value used; an alternative or a set variable is not a default', () => {
+    const sub = mkdtempSync(join(tmpdir(), 'infinitic-render-'));
+    after(() => rmSync(sub, { recursive: true, force: true }));
+    writeFileSync(
+      join(sub, 'c.yml'),
+      [
+        'name: ${APP:-${TEAM:-acme}}-${SUFFIX:-w}',
+        'transport: inMemory',
+        'storage:',
+        '  redis:',
+        '    host: ${REDIS_HOST:+redis.internal}',
+        '    port: ${REDIS_PORT:-6379}',
+        '',
+      ].join('\n'),
+    );
+    const loaded = loadConfig(['c.yml'], { cwd: sub, env: { REDIS_HOST: 'x' }, envFile: false });
+    const { sourceOf } = loaded;
+    assert.deepEqual(sourceOf('name'), {
+      kind: 'file',
+      defaultOf: ['${APP:-${TEAM:-acme}}', '${SUFFIX:-w}'],
+      file: 'c.yml',
+      line: 1,
+      col: 7,
+    });
+    assert.match(
+      renderConfig(loaded, { showSources: true }),
+      /^name: acme-w # default of \$\{APP:-\$\{TEAM:-acme\}\} and \$\{SUFFIX:-w\} \(c\.yml:1:7\)$/m,
+    );
+    assert.equal(describeSource(sourceOf('name')), 'c.yml:1:7', 'a location, as doctor findings use it');
+    assert.deepEqual(sourceOf('storage.redis.host'), { kind: 'file', file: 'c.yml', line: 5, col: 11 });
+    const withTeam = loadConfig(['c.yml'], {
+      cwd: sub,
+      env: { TEAM: 'ops', REDIS_HOST: 'x' },
+      envFile: false,
+    });
+    assert.equal(describeSource(withTeam.sourceOf('name')), 'env TEAM (c.yml:1:7)');
   });
 
   it('--keep-placeholders prints ${VAR} as written and resolves nothing', () => {

@@ -101,6 +101,8 @@ describe('infinitic config validate: the mistakes users make', () => {
   write('tabs.yml', 'transport:\n\tinMemory: {}\n');
   write('dup.yml', 'transport: inMemory\nname: a\nname: b\n');
   write('quote.yml', 'transport: inMemory\nname: "worker\nlogging: {level: info}\n');
+  write('two-docs.yml', 'transport: inMemory\n---\nname: b\n');
+  write('bracket.yml', 'transport: inMemory\nservices: [a, b\n');
   mkdirSync(join(dir, 'a-directory.yml'));
   mkdirSync(join(dir, 'config/production.yml'), { recursive: true });
   write('config/base.yml', 'transport: inMemory\n');
@@ -124,6 +126,16 @@ describe('infinitic config validate: the mistakes users make', () => {
       ['--config', 'quote.yml'],
       'quote.yml:2:7: YAML syntax: Missing closing "quote',
     ],
+    [
+      'several YAML documents in one file',
+      ['--config', 'two-docs.yml'],
+      'two-docs.yml:2:1: a config file holds one YAML document; this one has 2 (split it into files passed in order)',
+    ],
+    [
+      'an unclosed [, at the bracket',
+      ['--config', 'bracket.yml'],
+      'bracket.yml:2:11: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
   ];
   for (const [what, flags, message] of cases) {
     it(`${what}: exit 2, located, no stack trace`, () => {
@@ -144,7 +156,7 @@ describe('infinitic config render', () => {
     assert.doesNotMatch(stdout, /p@ss word|eyJ\.token/);
   });
 
-  it('--show-sources comments each value with its file:line, env var or default', () => {
+  it("--show-sources comments each value with its file:line, env var, placeholder's default or default", () => {
     const { stdout } = run(['render', '--env', 'production', '--dir', overlay, '--show-sources'], {
       REDIS_HOST: 'from-env',
     });
@@ -155,6 +167,10 @@ describe('infinitic config render', () => {
       /^ {4}password: "\*\*\*\*" # \.env REDIS_PASSWORD \(config\/production\.yml:14:15\)$/m,
     );
     assert.match(stdout, /^ {2}port: 8090 # default$/m);
+    assert.match(
+      stdout,
+      /^name: orders-worker # default of \$\{HOSTNAME:-orders-worker\} \(config\/production\.yml:2:7\)$/m,
+    );
   });
 
   it('--show-secrets prints secrets; --keep-placeholders prints ${VAR} as written', () => {
@@ -172,7 +188,7 @@ describe('infinitic config render', () => {
     );
   });
 
-  it('--json prints config and sources', () => {
+  it('--json prints config, sources and placeholder defaults', () => {
     const { stdout } = run([
       'render',
       '--json',
@@ -186,6 +202,13 @@ describe('infinitic config render', () => {
     assert.equal(json.config.transport.pulsar.tenant, 'acme');
     assert.equal(json.sources['transport.pulsar.tenant'], 'config/tenant-acme.yml:4:13');
     assert.equal(json.sources['storage.redis.host'], 'config/base.yml:13:11');
+    assert.deepEqual(json.placeholderDefaults, {});
+    // A placeholder's default: `sources` keeps the position, `placeholderDefaults` names it.
+    const production = JSON.parse(
+      run(['render', '--json', '--show-sources', '--env', 'production', '--dir', overlay]).stdout,
+    );
+    assert.equal(production.sources.name, 'config/production.yml:2:7');
+    assert.deepEqual(production.placeholderDefaults, { name: ['${HOSTNAME:-orders-worker}'] });
   });
 
   it('an invalid config exits 2 without rendering', () => {
