@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createStorage } from '../src/storage/create-storage.ts';
-import { createMysqlStorage, type MysqlStorageOptions } from '../src/storage/mysql-storage.ts';
+import { createMysqlStorage } from '../src/storage/mysql-storage.ts';
 import { dropMysqlDatabases, mysqlConnection, mysqlTestOptions } from './fixtures/sql-databases.ts';
 import { storageConformance } from './storage-conformance.ts';
 import { wrapperConformance } from './storage-wrappers.ts';

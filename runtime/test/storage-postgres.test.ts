@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createStorage } from '../src/storage/create-storage.ts';
-import { createPostgresStorage, type PostgresStorageOptions } from '../src/storage/postgres-storage.ts';
+import { createPostgresStorage } from '../src/storage/postgres-storage.ts';
 import { dropPostgresSchemas, postgresClient, postgresTestOptions } from './fixtures/sql-databases.ts';
 import { storageConformance } from './storage-conformance.ts';
 import { wrapperConformance } from './storage-wrappers.ts';
