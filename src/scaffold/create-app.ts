@@ -20,6 +20,7 @@ import {
 import { askMissing, type PromptFns } from './ask.ts';
 import { composeFileFor } from './compose-file.ts';
 import { renderEnvExample } from './env-example.ts';
+import { workerImageName } from './image-name.ts';
 import { TEMPLATES_DIR } from './kit-paths.ts';
 import { formatCommand, pmCommand, runStep } from './post-steps.ts';
 import { type RenderedFile, renderTemplates } from './render-templates.ts';
@@ -105,6 +106,8 @@ function templateData(answers: Answers) {
     sources,
     data: {
       name: answers.name,
+      /** Docker repository of the worker image (README, deployment.image); the npm name may have a scope. */
+      workerImage: workerImageName(answers.name),
       storage: answers.storage,
       storagePartial: `storage-${answers.storage}`,
       tenant: answers.tenant,

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkWorkflowSource } from '@infinitic/runtime';
 import { parse } from 'yaml';
+import { isDockerReference } from './image-name.ts';
 import { TEMPLATES_DIR } from './kit-paths.ts';
 import { renderTemplates } from './render-templates.ts';
 
 const data = (over: Record<string, unknown> = {}) => ({
   name: 'orders-worker',
+  workerImage: 'orders-worker-worker',
   storage: 'redis',
   storagePartial: 'storage-redis',
   tenant: 'acme',
@@ -69,8 +71,17 @@ describe('renderTemplates', () => {
         // secrets only as placeholders
         assert.match(String(overlay.transport.pulsar.client.authentication.token), /^\$\{PULSAR_TOKEN\}$/);
         assert.match(String(overlay.storage[storage].password), /^\$\{[A-Z_]+\}$/);
+        // doctor PROD002: TLS on unless the variable turns it off
+        assert.equal(overlay.storage[storage].ssl, `\${${storage.toUpperCase()}_SSL:-true}`, env);
       }
+      // doctor PROD005: every environment inherits base.yml, so no secret default there
+      assert.match(String(base.storage[storage].password ?? ''), /^(\$\{[A-Z_]+(:-)?\})?$/);
       const dev = parse(text(files, 'config/dev.yml'));
+      // the local password lives in dev.yml (postgres' conventional one; redis and mysql have none)
+      assert.deepEqual(
+        dev.storage,
+        storage === 'postgres' ? { postgres: { password: '${POSTGRES_PASSWORD:-postgres}' } } : undefined,
+      );
       assert.deepEqual(dev.dev, { replicas: 3 }, 'the dev stack section `infinitic dev up` reads');
       assert.deepEqual(
         dev.workflows.map((w: { name: string }) => w.name),
@@ -78,6 +89,21 @@ describe('renderTemplates', () => {
       );
     });
   }
+
+  it('every image name rendered is the workerImage value, never the npm name', () => {
+    const files = renderTemplates(
+      TEMPLATES_DIR,
+      data({ name: '@acme/orders', workerImage: 'orders-worker' }),
+    );
+    const readme = text(files, 'README.md');
+    // docker build -t / run / push, and WORKER_IMAGE=
+    const images = readme.match(/[^\s=]*orders-worker[^\s]*/g) ?? [];
+    assert.ok(images.length >= 4, images.join(' '));
+    for (const image of images) assert.ok(isDockerReference(image), image);
+    assert.doesNotMatch(readme, /@acme\/orders-worker/);
+    const production = parse(text(files, 'config/production.yml'));
+    assert.equal(production.deployment.image, '${WORKER_IMAGE:-orders-worker:latest}');
+  });
 
   it('the hello sample registers HelloWorkflow, a deterministic workflow over HelloService', () => {
     const files = renderTemplates(TEMPLATES_DIR, data());
