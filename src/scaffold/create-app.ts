@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getUserAgent } from 'package-manager-detector/detect';
 import { CliError, EXIT } from '../cli/run-cli.ts';
+import { workerImageName } from '../stack/image-name.ts';
 import {
   type Answers,
   type CreateFlags,
@@ -20,7 +21,6 @@ import {
 import { askMissing, type PromptFns } from './ask.ts';
 import { composeFileFor } from './compose-file.ts';
 import { renderEnvExample } from './env-example.ts';
-import { workerImageName } from './image-name.ts';
 import { TEMPLATES_DIR } from './kit-paths.ts';
 import { formatCommand, pmCommand, runStep } from './post-steps.ts';
 import { type RenderedFile, renderTemplates } from './render-templates.ts';

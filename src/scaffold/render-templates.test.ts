@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkWorkflowSource } from '@infinitic/runtime';
 import { parse } from 'yaml';
-import { isDockerReference } from './image-name.ts';
+import { isDockerReference } from '../stack/image-name.ts';
 import { TEMPLATES_DIR } from './kit-paths.ts';
 import { renderTemplates } from './render-templates.ts';
 

@@ -9,6 +9,7 @@ import { parseEnv } from 'node:util';
 import { type DevStackConfig, devStackSchema, interpolate } from '@infinitic/runtime';
 import { parse } from 'yaml';
 import { STACK_CODES, StackError } from './errors.ts';
+import { projectSlug } from './image-name.ts';
 
 export interface ProjectSettings {
   project: string;
@@ -54,12 +55,7 @@ function projectName(projectDir: string, dev: DevStackConfig): string {
     const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string };
     if (parsed.name) name = parsed.name;
   }
-  const cleaned = name
-    .toLowerCase()
-    .replace(/^@[^/]+\//, '')
-    .replace(/[^a-z0-9_.-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '');
-  return cleaned || 'infinitic';
+  return projectSlug(name);
 }
 
 export function readProjectSettings(

@@ -14,6 +14,7 @@ import {
 } from './definitions.ts';
 import { readProjectSettings } from './dev-config.ts';
 import { STACK_CODES, StackError } from './errors.ts';
+import { workerImageName } from './image-name.ts';
 import { stackLabels } from './labels.ts';
 
 export interface StackVolume {
@@ -132,7 +133,7 @@ export function loadStackModel(options: LoadStackModelOptions): StackModel {
     const def = loadServiceDefinition(name);
     const configured = name === 'worker' ? undefined : dev.images[name];
     const imageDefault = configured ?? def.image;
-    const image = (def.imageEnv && env[def.imageEnv]) || imageDefault || `${project}-worker:dev`;
+    const image = (def.imageEnv && env[def.imageEnv]) || imageDefault || `${workerImageName(project)}:dev`;
 
     const ports = def.ports.map((port) => ({
       ...port,

@@ -13,8 +13,8 @@ import { after, describe, it } from 'node:test';
 import { formatIssue, listEnvironments, validateConfigFiles } from '@infinitic/runtime';
 import { parse } from 'yaml';
 import { createApp } from '../../src/scaffold/create-app.ts';
-import { isDockerReference } from '../../src/scaffold/image-name.ts';
 import { containerSpec } from '../../src/stack/container-spec.ts';
+import { isDockerReference } from '../../src/stack/image-name.ts';
 import { loadStackModel, serviceOf } from '../../src/stack/model.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'scaffold-config-'));

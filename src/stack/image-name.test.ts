@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadStackModel, serviceOf } from '../stack/model.ts';
 import { isDockerReference, workerImageName } from './image-name.ts';
+import { loadStackModel, serviceOf } from './model.ts';
 
 describe('workerImageName', () => {
   const cases: [string, string][] = [
@@ -31,7 +31,7 @@ describe('workerImageName', () => {
   it('agrees with the image `infinitic dev up` builds (`<name>:dev`)', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'image-name-'));
     after(() => rmSync(root, { recursive: true, force: true }));
-    for (const name of ['orders', '@acme/orders', '@acme/orders.api', 'my_app', 'x-y']) {
+    for (const name of ['orders', '@acme/orders', '@acme/orders.api', 'my_app', 'x-y', 'a..b', 'app.']) {
       const dir = mkdtempSync(path.join(root, 'p-'));
       writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name }));
       writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');

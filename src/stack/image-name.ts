@@ -1,11 +1,9 @@
 /**
- * The worker image's repository name, rendered into the generated README (`docker build -t`) and
- * config/production.yml (`deployment.image` default). An npm name is not an image name: a scope
- * (`@acme/orders`) and some separator runs are refused by Docker.
- *
- * It follows the dev stack's rule (src/stack/dev-config.ts `projectName`: scope dropped, lowercased,
- * image `<project>-worker:dev`), so `infinitic dev up` and the release build tag one repository:
- * `orders-worker:dev` and `orders-worker:1.0.0`. Only runs Docker would refuse are changed here.
+ * The one rule from an npm package name to the project's Docker names: the dev stack's project
+ * (container, network and volume prefix) and the worker image repository, which the generated
+ * README (`docker build -t`), config/production.yml (`deployment.image` default) and `dev up`
+ * (`<repository>:dev`) share. An npm name is not an image name: a scope (`@acme/orders`) and some
+ * separator runs are refused by Docker.
  */
 
 // distribution/reference grammar: path components are lowercase alphanumerics joined by one of
@@ -24,14 +22,20 @@ export function isDockerReference(ref: string): boolean {
   return REFERENCE.test(ref) && name.length <= MAX_NAME_LENGTH;
 }
 
-/** `@acme/orders` → `orders-worker`; `my.app` → `my.app-worker`. */
-export function workerImageName(packageName: string): string {
-  const project =
+/** `@acme/My App` → `my-app`: scope dropped, lowercased, what Docker names refuse turned into `-`. */
+export function projectSlug(packageName: string): string {
+  return (
     packageName
       .toLowerCase()
       .replace(/^@[^/]+\//, '')
       .replace(/[^a-z0-9_.-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '') || 'infinitic';
+      .replace(/^[^a-z0-9]+/, '') || 'infinitic'
+  );
+}
+
+/** `@acme/orders` → `orders-worker`; `my.app` → `my.app-worker`. */
+export function workerImageName(packageName: string): string {
+  const project = projectSlug(packageName);
   // `a..b`, `a._b`, `a.-worker`, `a___b`: a separator run Docker refuses becomes one `-`.
   return `${project}-worker`.replace(/[._-]+/g, (run) => (/^(?:\.|_|__|-+)$/.test(run) ? run : '-'));
 }
