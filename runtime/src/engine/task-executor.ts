@@ -4,7 +4,8 @@
  * retry (delayed by the retry policy) or records the outcome in storage and publishes it to the
  * caller's `replyTo`. The message is acknowledged only after that, so a worker dying mid-task
  * loses nothing: the broker redelivers it. An outcome already recorded (a duplicate delivery, a
- * second retry chain) is re-published instead of running the task again.
+ * second retry chain) is re-published instead of running the task again. A storage outage holds
+ * the message (unacked, in its slot) until the storage answers: it neither fails nor runs twice.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,6 +13,7 @@ import { decodeJson, encodeJson } from '../codec/json-codec.ts';
 import { InfiniticError } from '../errors.ts';
 import type { WorkerMetrics } from '../observability/worker-metrics.ts';
 import type { Storage } from '../storage/storage.ts';
+import { StorageOutage } from '../storage/storage-outage.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
 import { AttemptAbort } from './attempt-abort.ts';
@@ -46,6 +48,8 @@ export interface TaskExecutorOptions {
   /** Broker redeliveries of a message whose handling keeps failing before it is dead-lettered. */
   maxRedeliverCount?: number;
   negativeAckRedeliveryDelayMs?: number;
+  /** Waits out storage outages; share one per storage so an outage is logged once. Default: its own. */
+  outage?: StorageOutage;
 }
 
 interface TaskLabels {
@@ -72,6 +76,9 @@ export class TaskExecutor {
   #sub: Subscription | undefined;
   #inFlight = new Set<AttemptAbort>();
   #slots: AttemptSlots;
+  #outage: StorageOutage;
+  /** Aborted when shutdown outlasts its grace period: ends the waits for the storage. */
+  #stopping = new AbortController();
   /** Metric label sets per task name, built once (prom-client hashes whatever it is given). */
   #labelSets = new Map<string, TaskLabels>();
 
@@ -83,6 +90,7 @@ export class TaskExecutor {
     this.#tasks = new Set(taskNames(options.implementation));
     this.#policy = options.retryPolicy ?? noRetry;
     this.#slots = new AttemptSlots(options.concurrency ?? 1);
+    this.#outage = options.outage ?? new StorageOutage(options.storage, options.logger);
     const { concurrency, timeoutSeconds } = options;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
       throw new InfiniticError(
@@ -101,6 +109,7 @@ export class TaskExecutor {
   /** Creates the subscription if missing and starts consuming. */
   async start(): Promise<void> {
     const { transport } = this.#options;
+    this.#stopping = new AbortController();
     await transport.ensureSubscription(this.topic, this.subscription);
     this.#sub = await transport.subscribe(
       {
@@ -132,11 +141,14 @@ export class TaskExecutor {
     this.#slots.close(new ShutdownAbort());
     const timer = setTimeout(() => {
       for (const attempt of this.#inFlight) attempt.abort(new ShutdownAbort());
+      this.#stopping.abort(new ShutdownAbort());
     }, graceMs);
     try {
       await sub.close(graceMs);
     } finally {
       clearTimeout(timer);
+      // The subscription is closed: a message still waiting for the storage can no longer be acked.
+      this.#stopping.abort(new ShutdownAbort());
     }
   }
 
@@ -311,8 +323,11 @@ export class TaskExecutor {
    * Records the outcome (first writer wins), then publishes the recorded one. A fresh task (first
    * delivery of a first attempt with a dispatcher-generated id) cannot race a duplicate, so its
    * record and reply go out together, saving one storage round trip on the critical path; the
-   * message is still acked only after both. Should the write fail, the redelivered message finds
-   * no record and runs again, and the caller, already answered, ignores the second reply.
+   * message is still acked only after both. A storage outage makes the write wait and retry
+   * (StorageOutage) rather than fail, so the task does not run again; only a shutdown during the
+   * outage (past the grace period) or a logical write failure releases the message, and then the
+   * redelivered message finds no record and runs again (the caller, already answered, ignores the
+   * second reply).
    */
   async #finish(
     message: ExecuteTaskMessage,
@@ -322,22 +337,28 @@ export class TaskExecutor {
   ): Promise<void> {
     const key = taskOutcomeKey(message.taskId);
     const { keyValue } = this.#options.storage;
+    let tries = 0;
+    const record = () =>
+      this.#outage.retry(() => {
+        tries += 1;
+        return keyValue.putWithVersion(key, bytes, 0);
+      }, this.#stopping.signal);
     if (fresh) {
-      const [written] = await Promise.all([
-        keyValue.putWithVersion(key, bytes, 0),
-        this.#publish(message, outcome),
-      ]);
-      if (!written)
+      const [written] = await Promise.all([record(), this.#publish(message, outcome)]);
+      // After a retry, a refused write may be our own first one that went through before the outage.
+      if (!written && tries === 1)
         this.#options.logger.warn({ taskId: message.taskId }, 'a fresh task already had an outcome');
       return;
     }
-    const written = await keyValue.putWithVersion(key, bytes, 0);
+    const written = await record();
     const recorded = written ? outcome : ((await this.#readOutcome(message.taskId)) ?? outcome);
     await this.#publish(message, recorded);
   }
 
   async #readOutcome(taskId: string): Promise<TaskOutcomeRecord | undefined> {
-    const bytes = await this.#options.storage.keyValue.get(taskOutcomeKey(taskId));
+    const { keyValue } = this.#options.storage;
+    const key = taskOutcomeKey(taskId);
+    const bytes = await this.#outage.retry(() => keyValue.get(key), this.#stopping.signal);
     return bytes ? decodeJson<TaskOutcomeRecord>(bytes) : undefined;
   }
 

@@ -15,6 +15,7 @@ import { instrumentStorage } from '../observability/instrumented-storage.ts';
 import { createLogger, type LogFormat, type LogLevel } from '../observability/logger.ts';
 import { WorkerMetrics } from '../observability/worker-metrics.ts';
 import type { Storage } from '../storage/storage.ts';
+import { StorageOutage } from '../storage/storage-outage.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { WorkflowDefinitions } from '../workflow/definitions.ts';
 import { WorkflowEngine, type WorkflowEngineOptions } from '../workflow/workflow-engine.ts';
@@ -138,6 +139,8 @@ export class InfiniticWorker {
       });
     this.metrics = new WorkerMetrics({ defaultMetrics: true });
     this.#storage = instrumentStorage(options.storage, this.metrics);
+    // One for the whole worker: an outage is pinged for, and logged, once, whoever waits for it.
+    const outage = new StorageOutage(this.#storage, this.logger);
     for (const [serviceName, implementation] of Object.entries(options.services)) {
       const settings = options.serviceOptions?.[serviceName] ?? {};
       this.#executors.push(
@@ -149,6 +152,7 @@ export class InfiniticWorker {
           storage: this.#storage,
           logger: this.logger,
           metrics: this.metrics,
+          outage,
           retryPolicy: retryPolicyFrom(settings.retry),
           ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
           ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
@@ -170,6 +174,7 @@ export class InfiniticWorker {
         workerName: options.name,
         workflows: options.workflows,
         metricsRegistry: this.metrics.registry,
+        outage,
         ...settings,
         ...(options.maxRedeliverCount !== undefined ? { maxRedeliverCount: options.maxRedeliverCount } : {}),
         ...(options.negativeAckRedeliveryDelayMs !== undefined
@@ -232,8 +237,9 @@ export class InfiniticWorker {
     this.#state = 'starting';
     const { http, transport } = this.#options;
     try {
-      // Checked before taking any message: a worker without its storage would run tasks it cannot
-      // record, and dead-letter them. Later outages only turn /ready to 503 (the storage reconnects).
+      // Checked before taking any message: a worker without its storage would hold every message it
+      // takes. Later outages turn /ready to 503 and hold the messages being handled, unacked, until
+      // the storage answers again (StorageOutage), so consumption pauses instead of failing.
       await this.#storage.ping();
       if (http) {
         this.#http = new HealthServer({

@@ -6,7 +6,9 @@
  * conflict it re-processes against the fresh state; sends may then go out twice, which
  * deterministic ids absorb (Infinitic's order). Live runs stay cached between steps while the
  * stored version is the one this engine wrote, so a step costs the same at any history length;
- * any other case rebuilds the run by replaying its history.
+ * any other case rebuilds the run by replaying its history. A storage outage during a step holds
+ * the message (unacked, its key blocked) until the storage answers, then processes it again from
+ * the stored state, as a redelivery would, without spending a redelivery.
  *
  * @example
  * const engine = new WorkflowEngine({
@@ -22,6 +24,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { InfiniticError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { StorageOutage } from '../storage/storage-outage.ts';
 import { ConsumedTopics } from '../transport/consumed-topics.ts';
 import { subscriptionFor, topics } from '../transport/topics.ts';
 import type { ReceivedMessage, Subscription, Transport } from '../transport/transport.ts';
@@ -33,7 +36,12 @@ import {
   MAX_EARLY_SIGNALS,
   type SignalEvent,
 } from './early-signals.ts';
-import { decodeEngineMessage, workflowStateKey, workflowTagKey } from './messages.ts';
+import {
+  decodeEngineMessage,
+  type WorkflowEngineMessage,
+  workflowStateKey,
+  workflowTagKey,
+} from './messages.ts';
 import { type Send, timerSend } from './outgoing.ts';
 import { isTerminal, sealChunks, type WorkflowState } from './state.ts';
 import { decodeState, deleteChunks, encodeState, writeChunks } from './state-store.ts';
@@ -72,8 +80,9 @@ export interface WorkflowEngineOptions {
   /**
    * Redeliveries of an engine message before it goes to the dead-letter topic. At least
    * MIN_ENGINE_REDELIVERIES (20; 0 = never dead-letter): a dead-lettered engine message stalls
-   * its instance for good, and what makes a step fail is mostly transient (storage or broker
-   * unreachable, a worker killed mid-step, a rollout where this worker lacks the instance's version).
+   * its instance for good, and what makes a step fail is mostly transient (broker unreachable, a
+   * worker killed mid-step, a rollout where this worker lacks the instance's version). Storage
+   * outages spend no redelivery: the step waits for the storage (see StorageOutage).
    */
   maxRedeliverCount?: number;
   negativeAckRedeliveryDelayMs?: number;
@@ -88,6 +97,8 @@ export interface WorkflowEngineOptions {
   clock?: () => number;
   /** Register the engine's Prometheus metrics here (the worker's registry, served on /metrics). */
   metricsRegistry?: Registry;
+  /** Waits out storage outages; share one per storage so an outage is logged once. Default: its own. */
+  outage?: StorageOutage;
 }
 
 export interface WorkflowSettings {
@@ -126,6 +137,13 @@ class NoCache extends Map<string, Cached> {
 /** Re-processing attempts after write conflicts before the message is released for redelivery. */
 const MAX_CONFLICTS = 20;
 
+/** Reason a step waiting for the storage ends with when shutdown outlasts its grace period. */
+class ShutdownAbort extends InfiniticError {
+  constructor() {
+    super('INF_WORKER_SHUTDOWN', 'engine shut down while waiting for the storage; the message is released');
+  }
+}
+
 export class WorkflowEngine {
   readonly registry: WorkflowRegistry;
   /** Steps served by a cached live run vs. by a full replay (for benchmarks and tests). */
@@ -137,6 +155,9 @@ export class WorkflowEngine {
   #subs: Subscription[] = [];
   #consumed: ConsumedTopics;
   #metrics: WorkflowMetrics | undefined;
+  #outage: StorageOutage;
+  /** Aborted when shutdown outlasts its grace period: ends the waits for the storage. */
+  #stopping = new AbortController();
 
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
@@ -158,6 +179,7 @@ export class WorkflowEngine {
     if (options.metricsRegistry) this.#metrics = new WorkflowMetrics(options.metricsRegistry);
     this.#cache = cacheSize > 0 ? new LRUCache({ max: cacheSize }) : new NoCache();
     this.#clock = options.clock ?? Date.now;
+    this.#outage = options.outage ?? new StorageOutage(options.storage, options.logger);
     this.#step = new WorkflowStep({
       registry: this.registry,
       storage: options.storage,
@@ -176,6 +198,7 @@ export class WorkflowEngine {
 
   async start(): Promise<void> {
     const { transport } = this.#o;
+    this.#stopping = new AbortController();
     for (const name of this.registry.names) {
       const topic = topics.workflowEngine(name);
       const subscription = subscriptionFor(topic);
@@ -203,15 +226,25 @@ export class WorkflowEngine {
   async close(graceMs = 0): Promise<void> {
     const subs = this.#subs;
     this.#subs = [];
+    const timer = setTimeout(() => this.#stopping.abort(new ShutdownAbort()), graceMs);
     await Promise.allSettled(subs.map((sub) => sub.close(graceMs)));
+    clearTimeout(timer);
+    // Closed: a step still waiting for the storage could no longer ack its message.
+    this.#stopping.abort(new ShutdownAbort());
     this.#cache.clear();
   }
 
-  /** Failures are released for redelivery (then the DLQ); say which instance failed and why. */
+  /**
+   * Failures are released for redelivery (then the DLQ); say which instance failed and why. A
+   * storage outage is waited out and the whole message processed again (StorageOutage): the step
+   * may have failed anywhere, and processing it afresh from the stored state is what a redelivery
+   * would do.
+   */
   async #handleLogged(name: string, received: ReceivedMessage): Promise<void> {
     try {
-      await this.#handle(name, received);
+      await this.#outage.retry(() => this.#handle(name, received), this.#stopping.signal);
     } catch (error) {
+      if (error instanceof ShutdownAbort) throw error; // released unacked, nothing failed
       this.#o.logger.warn(
         { err: error, workflowName: name, key: received.key, redeliveryCount: received.redeliveryCount },
         'workflow step failed: the message will be redelivered',
@@ -233,9 +266,25 @@ export class WorkflowEngine {
       if (early.reschedule) return this.#send([timerSend(message, early.reschedule)]);
       if (early.hold) await delay(early.hold);
     }
-    const { keyValue } = this.#o.storage;
     const key = workflowStateKey(name, message.workflowId);
     const endTimer = this.#metrics?.duration.startTimer({ workflow: name });
+    try {
+      await this.#apply(name, message, key, endTimer);
+    } catch (error) {
+      // The cached state may be half-updated, or ahead of what the failed write stored.
+      this.#cache.delete(key);
+      throw error;
+    }
+  }
+
+  /** Load, process, send, compare-and-set (again on a conflict), then tell waiters. */
+  async #apply(
+    name: string,
+    message: WorkflowEngineMessage,
+    key: string,
+    endTimer: (() => unknown) | undefined,
+  ): Promise<void> {
+    const { keyValue } = this.#o.storage;
     for (let attempt = 0; ; attempt += 1) {
       const { value, version } = await keyValue.getWithVersion(key);
       let cached = this.#cache.get(key);
@@ -248,14 +297,8 @@ export class WorkflowEngine {
       const pendingBefore = state ? Object.keys(state.pending).length : 0;
       const statusBefore = state?.status;
       const rebuildsBefore = this.#step.rebuilds;
-      let result: Awaited<ReturnType<WorkflowStep['process']>>;
-      try {
-        result = await this.#step.process(message, state, cached?.run);
-        await this.#send(result.sends);
-      } catch (error) {
-        this.#cache.delete(key); // the cached state may be half-updated
-        throw error;
-      }
+      const result = await this.#step.process(message, state, cached?.run);
+      await this.#send(result.sends);
       if (result.state && cached) this.stats.cacheHits += 1;
       this.stats.rebuilds = this.#step.rebuilds;
       if (result.keepSignal) {
@@ -285,11 +328,18 @@ export class WorkflowEngine {
         this.#cache.set(key, { version: version + 1, state: next, run: result.run });
       else this.#cache.delete(key);
       await this.#notify(name, message.workflowId, result.notify ?? []);
-      if (result.created) await this.#index(next);
-      if (result.earlySignals) {
+      // The state is written: an outage from here on is waited out in place, since processing the
+      // message again would find it applied and skip these.
+      const signal = this.#stopping.signal;
+      if (result.created) await this.#outage.retry(() => this.#index(next), signal);
+      const { earlySignals } = result;
+      if (earlySignals) {
         const { storage, workerName } = this.#o;
         const send = (sends: Send[]) => this.#send(sends);
-        await clearEarlySignals(storage, name, next.workflowId, result.earlySignals, send, workerName);
+        await this.#outage.retry(
+          () => clearEarlySignals(storage, name, next.workflowId, earlySignals, send, workerName),
+          signal,
+        );
       }
       if (next.status === 'completed' || next.status === 'canceled') {
         await deleteChunks(this.#o.storage, next.runId, next.chunks);
