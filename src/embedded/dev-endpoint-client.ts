@@ -1,11 +1,13 @@
 /** The CLI's side (`infinitic dispatch`, `infinitic workflows`) of the embedded worker's loopback dev endpoint. */
 import { realpathSync } from 'node:fs';
-import type { WorkflowInspection, WorkflowSummary } from '@infinitic/runtime';
+import type { ListWorkflowsOptions, WorkflowInspection, WorkflowSummary } from '@infinitic/runtime';
 import { CliError, EXIT } from '../cli/run-cli.ts';
 import { DEV_DISPATCH_PATH, DEV_INFO_PATH, type DevInfo } from './dev-endpoint.ts';
 import type { DispatchOutcome, DispatchRequest } from './dispatch-request.ts';
 import {
   DEV_WORKFLOWS_PATH,
+  LIST_MATCHED_HEADER,
+  LIST_SCAN_LIMIT_HEADER,
   type WorkflowReader,
   workflowInspectPath,
   workflowListPath,
@@ -43,7 +45,7 @@ async function callEndpoint<T>(
   path: string,
   init: RequestInit & { timeoutMs: number },
   accept: (status: number) => boolean = (status) => status < 300,
-): Promise<{ status: number; body: T }> {
+): Promise<{ status: number; body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(`http://127.0.0.1:${port}${path}`, {
@@ -58,7 +60,7 @@ async function callEndpoint<T>(
     );
   }
   const body = (await response.json().catch(() => ({}))) as T & ErrorBody;
-  if (accept(response.status)) return { status: response.status, body };
+  if (accept(response.status)) return { status: response.status, body, headers: response.headers };
   throw new CliError(
     body.error?.message ?? `the embedded worker answered HTTP ${response.status}`,
     body.error?.exitCode ?? EXIT.failure,
@@ -81,13 +83,22 @@ const READ_TIMEOUT_MS = 30_000;
 
 /** The embedded worker's workflow reader, over its dev endpoint (the client API, one call per route). */
 export function endpointReader(port: number): WorkflowReader {
+  const list = (workflowName: string, options: ListWorkflowsOptions) =>
+    callEndpoint<WorkflowSummary[]>(port, workflowListPath(workflowName, options), {
+      timeoutMs: READ_TIMEOUT_MS,
+    });
   return {
-    listWorkflows: async (workflowName, options) =>
-      (
-        await callEndpoint<WorkflowSummary[]>(port, workflowListPath(workflowName, options), {
-          timeoutMs: READ_TIMEOUT_MS,
-        })
-      ).body,
+    listWorkflows: async (workflowName, options) => (await list(workflowName, options)).body,
+    listWorkflowPage: async (workflowName, options) => {
+      const { body, headers } = await list(workflowName, options);
+      const matched = Number(headers.get(LIST_MATCHED_HEADER));
+      return {
+        instances: body,
+        // an endpoint without the header (an older kit) says nothing of what the limit cut
+        matched: Number.isInteger(matched) && matched >= body.length ? matched : body.length,
+        scanLimitReached: headers.get(LIST_SCAN_LIMIT_HEADER) === 'reached',
+      };
+    },
     inspectWorkflow: async (workflowName, workflowId) => {
       const { status, body } = await callEndpoint<WorkflowInspection & ErrorBody>(
         port,

@@ -49,6 +49,7 @@ before(async () => {
       },
       workflows: {
         listWorkflows: async () => [summary],
+        listWorkflowPage: async () => ({ instances: [summary], matched: 7, scanLimitReached: true }),
         inspectWorkflow: async (_name, id) =>
           id === 'w-1' ? ({ ...summary, args: [] } as never) : undefined,
       },
@@ -90,7 +91,12 @@ describe('dev routes on the HealthServer', () => {
       code: 'INF_DISPATCH',
     });
     const reader = endpointReader(server.port);
-    assert.deepEqual(await reader.listWorkflows('W', { limit: 5 }), [summary]);
+    assert.deepEqual(await reader.listWorkflows('W', { limit: 5 }), [summary], 'the body: an array');
+    assert.deepEqual(
+      await reader.listWorkflowPage?.('W', { limit: 1 }),
+      { instances: [summary], matched: 7, scanLimitReached: true },
+      'the counts, in headers',
+    );
     assert.equal((await reader.inspectWorkflow('W', 'w-1'))?.workflowId, 'w-1');
     assert.equal(await reader.inspectWorkflow('W', 'nope'), undefined);
   });

@@ -4,7 +4,8 @@
  * which `infinitic dispatch` and `infinitic workflows` in another terminal reach the in-memory worker:
  *   GET  /dev/info      → { embedded: true, project, dir, services, workflows }
  *   POST /dev/dispatch  → a DispatchRequest in, a DispatchOutcome out
- *   GET  /dev/workflows/NAME[?status=&tag=&limit=]  → WorkflowSummary[] (the client's listWorkflows)
+ *   GET  /dev/workflows/NAME[?status=&tag=&limit=]  → WorkflowSummary[] (the client's listWorkflows),
+ *        newest first; how many matched in headers (LIST_MATCHED_HEADER, LIST_SCAN_LIMIT_HEADER)
  *   GET  /dev/workflows/NAME/ID                      → WorkflowInspection, or 404 (inspectWorkflow)
  * The server binds 127.0.0.1; each route still refuses other peers, and answers only a loopback
  * Host without an Origin header (dispatch: JSON only), so a web page can neither drive it nor read
@@ -15,6 +16,9 @@ import type { HttpRoute } from '@infinitic/runtime';
 import type { DispatchOutcome, DispatchRequest } from './dispatch-request.ts';
 import {
   DEV_WORKFLOWS_PATH,
+  LIST_MATCHED_HEADER,
+  LIST_SCAN_LIMIT_HEADER,
+  listPage,
   NO_INSPECTION,
   parseWorkflowRoute,
   type WorkflowReader,
@@ -171,7 +175,12 @@ async function readWorkflows(
   if (!reader) return send(res, 501, { error: { code: 'INF_NOT_YET', message: NO_INSPECTION } });
   try {
     if (route.kind === 'list') {
-      return send(res, 200, await reader.listWorkflows(route.workflowName, route.options));
+      // the body stays the client API's array; the counts the CLI's footer needs ride in headers
+      const page = await listPage(reader, route.workflowName, route.options);
+      return send(res, 200, page.instances, {
+        [LIST_MATCHED_HEADER]: String(page.matched),
+        ...(page.scanLimitReached ? { [LIST_SCAN_LIMIT_HEADER]: 'reached' } : {}),
+      });
     }
     const inspection = await reader.inspectWorkflow(route.workflowName, route.workflowId);
     if (inspection) return send(res, 200, inspection);
@@ -191,7 +200,12 @@ function sendError(res: ServerResponse, status: number, error: unknown, fallback
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(`${JSON.stringify(body)}\n`);
 }

@@ -9,6 +9,7 @@
 import type {
   ListWorkflowsOptions,
   WorkflowInspection,
+  WorkflowPage,
   WorkflowStatus,
   WorkflowSummary,
 } from '@infinitic/runtime';
@@ -16,12 +17,17 @@ import { CliError, EXIT } from '../cli/run-cli.ts';
 
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['running', 'completed', 'failed', 'canceled'];
 export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 10_000;
+/** Instance ids a listing reads per workflow name: the runtime's LIST_SCAN_LIMIT (a copy, see newestFirst). */
+export const LIST_SCAN_LIMIT = 10_000;
+/** A larger limit could not show more: a listing reads at most LIST_SCAN_LIMIT instances per name. */
+export const MAX_LIST_LIMIT = LIST_SCAN_LIMIT;
 
 /** What reading workflows needs from a client: the methods of its `.workflows` side. */
 export interface WorkflowReader {
   listWorkflows(workflowName: string, options: ListWorkflowsOptions): Promise<WorkflowSummary[]>;
   inspectWorkflow(workflowName: string, workflowId: string): Promise<WorkflowInspection | undefined>;
+  /** The list with how many matched in all; readers without it are asked for every match (listPage). */
+  listWorkflowPage?(workflowName: string, options: ListWorkflowsOptions): Promise<WorkflowPage>;
 }
 
 /** The reader of an InfiniticClient (of any runtime copy); undefined for runtimes without inspection. */
@@ -71,17 +77,59 @@ export function listOptions(flags: { status?: unknown; tag?: unknown; limit?: un
   };
 }
 
-/** Instances of every named workflow, ordered by start time, at most `options.limit` in all. */
+/**
+ * Newest first: startedAt descending, then workflowId, as the runtime's listings order them
+ * (a copy: the CLI loads the runtime only once a command runs).
+ */
+function newestFirst(a: WorkflowSummary, b: WorkflowSummary): number {
+  if (a.startedAt !== b.startedAt) return b.startedAt - a.startedAt;
+  return a.workflowId < b.workflowId ? -1 : a.workflowId > b.workflowId ? 1 : 0;
+}
+
+/**
+ * One workflow's newest instances and how many matched. A reader without listWorkflowPage (an
+ * embedded worker's client) is asked for every match, up to MAX_LIST_LIMIT, to count them; it
+ * cannot say whether its scan cap cut the ids, unless the matches fill MAX_LIST_LIMIT.
+ */
+export async function listPage(
+  reader: WorkflowReader,
+  workflowName: string,
+  options: ListOptions,
+): Promise<WorkflowPage> {
+  if (reader.listWorkflowPage) return reader.listWorkflowPage(workflowName, options);
+  const all = await reader.listWorkflows(workflowName, { ...options, limit: MAX_LIST_LIMIT });
+  return {
+    instances: [...all].sort(newestFirst).slice(0, options.limit),
+    matched: all.length,
+    scanLimitReached: all.length >= MAX_LIST_LIMIT,
+  };
+}
+
+/** A listing across workflow names: the newest instances of them all, and how many matched. */
+export interface WorkflowList {
+  /** At most `limit` instances, newest first. */
+  instances: WorkflowSummary[];
+  /** Matching instances of every name (a lower bound when a scan cap was reached). */
+  matched: number;
+  /** Names with more instances than a listing reads (LIST_SCAN_LIMIT): newer ones may be missing. */
+  scanLimitReached: string[];
+}
+
+/** Instances of every named workflow, newest first, at most `options.limit` in all. */
 export async function listAcross(
   reader: WorkflowReader,
   names: readonly string[],
   options: ListOptions,
-): Promise<WorkflowSummary[]> {
-  const lists = await Promise.all(names.map((name) => reader.listWorkflows(name, options)));
-  return lists
-    .flat()
-    .sort((a, b) => a.startedAt - b.startedAt || a.workflowId.localeCompare(b.workflowId))
-    .slice(0, options.limit);
+): Promise<WorkflowList> {
+  const pages = await Promise.all(names.map((name) => listPage(reader, name, options)));
+  return {
+    instances: pages
+      .flatMap((page) => page.instances)
+      .sort(newestFirst)
+      .slice(0, options.limit),
+    matched: pages.reduce((sum, page) => sum + page.matched, 0),
+    scanLimitReached: names.filter((_, i) => pages[i]?.scanLimitReached),
+  };
 }
 
 /** The one-line error for an id storage does not hold (exit 1). */
@@ -95,6 +143,9 @@ export function unknownInstance(workflowName: string, workflowId: string, where:
 
 // The dev endpoint's routes mirror the client API: listWorkflows(name, options), inspectWorkflow(name, id).
 export const DEV_WORKFLOWS_PATH = '/dev/workflows';
+/** Headers of a list answer: how many instances matched in all, and `reached` when the scan cap cut the ids. */
+export const LIST_MATCHED_HEADER = 'x-infinitic-matched';
+export const LIST_SCAN_LIMIT_HEADER = 'x-infinitic-scan-limit';
 
 export function workflowListPath(workflowName: string, options: ListWorkflowsOptions): string {
   const query = new URLSearchParams();

@@ -234,6 +234,13 @@ describe('infinitic dev up --embedded', () => {
     const count = (status: string) => list.filter((w) => w.status === status).length;
     assert.deepEqual([list.length, count('completed'), count('running'), count('failed')], [5, 3, 1, 1]);
     assert.equal(all.stderr, '', 'JSON only: no note');
+    assert.deepEqual(
+      list.slice(0, 2).map((w) => w.workflowId),
+      [failedId, approve],
+      'newest first',
+    );
+    const cut = ok(await run(['workflows', 'list', '--limit', '2']), 'list --limit 2');
+    assert.match(cut.stdout, /\nshowing 2 of 5 instances, newest first \(--limit to change\)\n$/);
 
     const running = ok(await run(['workflows', 'list', '--status', 'running']), 'list --status');
     const lines = running.stdout.trimEnd().split('\n');
@@ -258,7 +265,7 @@ describe('infinitic dev up --embedded', () => {
     const waiting = ok(await run(['workflows', 'inspect', 'ChecklistWorkflow', approve]), 'inspect');
     assert.match(waiting.stdout, new RegExp(`^ChecklistWorkflow ${approve}: running$`, 'm'));
     assert.match(waiting.stdout, /^ {2}method: {3}approve\("Cy"\)$/m);
-    assert.match(waiting.stdout, /^ {2}pending: {2}#1 timer$/m); // the receive's timeout
+    assert.match(waiting.stdout, /^ {2}pending: {2}#0 receive 'approval', timeout at \S+Z \(timer #1\)$/m);
     assert.match(waiting.stdout, /^ {4}#0 receive 'approval'$/m);
     const failed = JSON.parse(
       ok(await run(['workflows', 'inspect', 'ChecklistWorkflow', failedId, '--json']), 'inspect --json')

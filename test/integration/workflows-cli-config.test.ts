@@ -126,10 +126,18 @@ describe('infinitic workflows --config (Pulsar + Redis)', () => {
     assert.deepEqual(
       all.map((w) => [w.workflowId, w.status]),
       [
-        [ids.Ada, 'completed'],
-        [ids.Bob, 'completed'],
         [ids.waiting, 'running'],
+        [ids.Bob, 'completed'],
+        [ids.Ada, 'completed'],
       ],
+      'newest first',
+    );
+    const cut = ok(await cli(['list', '--config', FILES, '--limit', '2']), 'list --limit 2');
+    assert.match(
+      cut.stdout,
+      new RegExp(
+        `^ID .*\\n${ids.waiting} .*\\n${ids.Bob} .*\\nshowing 2 of 3 instances, newest first \\(--limit to change\\)\\n$`,
+      ),
     );
     const running = ok(await cli(['list', '--env', 'ci', '--status', 'running']), 'list --env');
     assert.match(
@@ -146,8 +154,8 @@ describe('infinitic workflows --config (Pulsar + Redis)', () => {
   it('inspects one instance: pending commands, result; an unknown id is exit 1', async () => {
     const waiting = ok(await cli(['inspect', NAME, ids.waiting ?? '', '--config', FILES]), 'inspect');
     assert.match(waiting.stdout, /: running\n/);
-    // a receive with a timeout: the receive and its timer, the timer pending
-    assert.match(waiting.stdout, /^ {2}pending: {2}#1 timer$/m);
+    // a receive with a timeout: pending is the receive, with its timer as its timeout
+    assert.match(waiting.stdout, /^ {2}pending: {2}#0 receive 'approval', timeout at \S+Z \(timer #1\)$/m);
     assert.match(
       waiting.stdout,
       /^ {2}history: {2}2 entries: 2 commands \(receive 1, timer 1\), 0 events\n {4}#0 receive 'approval'\n {4}#1 timer until \S+Z$/m,

@@ -15,9 +15,13 @@ export { type ErrorInfo, NotInWorkflowError, WorkflowDefinitionError } from './e
 export {
   getWorkflowSummary,
   inspectWorkflowState,
+  LIST_SCAN_LIMIT,
   type ListWorkflowsOptions,
+  listWorkflowPage,
   listWorkflowSummaries,
+  type PendingCommand,
   type WorkflowInspection,
+  type WorkflowPage,
   type WorkflowSummary,
 } from './inspection.ts';
 export type { Waiter, WorkflowOutcome } from './messages.ts';

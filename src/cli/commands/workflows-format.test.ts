@@ -105,6 +105,33 @@ describe('workflows list: output', () => {
     );
   });
 
+  it('ends with what the limit left out, and says when a scan cap was reached', () => {
+    const list = [summary(), summary({ workflowId: 'order-0', startedAt: T0 - 1000 })];
+    const cut = formatList(list, false, { matched: 1234, scanLimitReached: [] }).split('\n');
+    assert.equal(cut.length, 5, 'header, 2 rows, footer, end of text');
+    assert.equal(cut[3], 'showing 2 of 1234 instances, newest first (--limit to change)');
+    assert.doesNotMatch(
+      formatList(list, false, { matched: 2, scanLimitReached: [] }),
+      /showing/,
+      'nothing cut',
+    );
+    const capped = formatList(list, false, { matched: 10_000, scanLimitReached: ['OrderWorkflow'] });
+    assert.match(capped, /^showing 2 of 10000\+ instances, newest first \(--limit to change\)$/m);
+    assert.match(
+      capped,
+      /^scan cap reached: only 10000 stored instances of OrderWorkflow were read, so newer ones may be missing/m,
+    );
+    assert.match(
+      formatList([], false, { matched: 0, scanLimitReached: ['A', 'B'] }),
+      /^\(no workflow instances match\)\nscan cap reached: only 10000 stored instances of A, B were read/,
+    );
+    assert.deepEqual(
+      JSON.parse(formatList(list, true, { matched: 1234, scanLimitReached: ['OrderWorkflow'] })),
+      list,
+      'JSON stays the array',
+    );
+  });
+
   it('says when nothing matches, and prints JSON as the client API returns it', () => {
     assert.equal(formatList([], false), '(no workflow instances match)\n');
     assert.equal(formatList([], true), '[]\n');
@@ -127,8 +154,9 @@ describe('workflows inspect: output', () => {
     args: ['Ada', 2],
     runId: 'run-1',
     pending: [
-      { position: 3, kind: 'receive', name: 'approval' },
-      { position: 4, kind: 'timer', name: 'timer' },
+      { position: 3, kind: 'receive', name: 'approval', timeout: { at: T0 + 3_600_000, timer: 4 } },
+      { position: 5, kind: 'timer', name: 'timer', until: T0 + 60_000 },
+      { position: 6, kind: 'task', name: 'Shop.ship' },
     ],
     waiters: 1,
     history: {
@@ -156,7 +184,7 @@ describe('workflows inspect: output', () => {
         '  tags:     vip, eu',
         '  meta:     region=eu',
         '  started:  2026-11-27T10:31:02Z   updated: 2026-11-27T10:32:03Z',
-        "  pending:  #3 receive 'approval'; #4 timer",
+        "  pending:  #3 receive 'approval', timeout at 2026-11-27T11:31:02Z (timer #4); #5 timer until 2026-11-27T10:32:02Z; #6 task Shop.ship",
         '  waiters:  1 awaiting the result',
         '  history:  25 entries: 13 commands (task 12, receive 1), 12 events',
         '    … 19 older entries',

@@ -2,7 +2,8 @@
  * Pure helpers of `infinitic workflows`: flags → which names to list, summaries → a table,
  * an inspection → a readable report (tested in workflows-format.test.ts).
  */
-import type { HistoryEntry, WorkflowInspection, WorkflowSummary } from '@infinitic/runtime';
+import type { HistoryEntry, PendingCommand, WorkflowInspection, WorkflowSummary } from '@infinitic/runtime';
+import { LIST_SCAN_LIMIT, type WorkflowList } from '../../embedded/workflows-request.ts';
 import { CliError, EXIT } from '../run-cli.ts';
 
 /** `--name A --name B,C` → ['A', 'B', 'C']; none → every workflow the target knows. */
@@ -40,10 +41,18 @@ function table(rows: string[][]): string[] {
   );
 }
 
-/** The list as a table (id, name, version, status, started, updated, tags), or JSON. */
-export function formatList(summaries: readonly WorkflowSummary[], json: boolean): string {
+/**
+ * The list as a table (id, name, version, status, started, updated, tags), newest first, or JSON
+ * (the array only). `counts` adds a last line when the limit cut the list or a scan cap was reached.
+ */
+export function formatList(
+  summaries: readonly WorkflowSummary[],
+  json: boolean,
+  counts?: Pick<WorkflowList, 'matched' | 'scanLimitReached'>,
+): string {
   if (json) return `${JSON.stringify(summaries, null, 2)}\n`;
-  if (summaries.length === 0) return '(no workflow instances match)\n';
+  const footer = counts ? listFooter(summaries.length, counts) : [];
+  if (summaries.length === 0) return ['(no workflow instances match)', ...footer, ''].join('\n');
   const rows = [['ID', 'NAME', 'VERSION', 'STATUS', 'STARTED', 'UPDATED', 'TAGS']];
   for (const s of summaries) {
     rows.push([
@@ -56,7 +65,23 @@ export function formatList(summaries: readonly WorkflowSummary[], json: boolean)
       s.tags.join(',') || '-',
     ]);
   }
-  return `${table(rows).join('\n')}\n`;
+  return [...table(rows), ...footer, ''].join('\n');
+}
+
+/** `showing 50 of 1234 instances, newest first (--limit to change)`, and the scan cap when reached. */
+function listFooter(shown: number, counts: Pick<WorkflowList, 'matched' | 'scanLimitReached'>): string[] {
+  const capped = counts.scanLimitReached;
+  const lines: string[] = [];
+  if (counts.matched > shown || (capped.length > 0 && shown > 0)) {
+    const of = capped.length > 0 ? `${counts.matched}+` : String(counts.matched);
+    lines.push(`showing ${shown} of ${of} instances, newest first (--limit to change)`);
+  }
+  if (capped.length > 0) {
+    lines.push(
+      `scan cap reached: only ${LIST_SCAN_LIMIT} stored instances of ${capped.join(', ')} were read, so newer ones may be missing (--tag narrows what is read)`,
+    );
+  }
+  return lines;
 }
 
 /** A value as short one-line JSON. */
@@ -69,6 +94,13 @@ export function brief(value: unknown, max = 120): string {
 function commandLabel(kind: string, name: string): string {
   if (kind === 'timer') return 'timer';
   return kind === 'receive' ? `receive '${name}'` : `${kind} ${name}`;
+}
+
+/** `#3 receive 'approval', timeout at 2026-…Z (timer #4)`, `#5 timer until 2026-…Z`, `#6 task Shop.pay`. */
+function pendingLabel(c: PendingCommand): string {
+  const label = `#${c.position} ${commandLabel(c.kind, c.name)}`;
+  if (c.timeout) return `${label}, timeout at ${formatTime(c.timeout.at)} (timer #${c.timeout.timer})`;
+  return c.until !== undefined ? `${label} until ${formatTime(c.until)}` : label;
 }
 
 function entryLine(entry: HistoryEntry): string {
@@ -104,9 +136,7 @@ export function formatInspection(w: WorkflowInspection, json: boolean): string {
   if (w.status === 'completed') lines.push(`  result:   ${brief(w.result, 400)}`);
   if (w.error) lines.push(`  error:    ${w.error.name}: ${w.error.message.split('\n')[0]}`);
   lines.push(
-    w.pending.length === 0
-      ? '  pending:  none'
-      : `  pending:  ${w.pending.map((c) => `#${c.position} ${commandLabel(c.kind, c.name)}`).join('; ')}`,
+    w.pending.length === 0 ? '  pending:  none' : `  pending:  ${w.pending.map(pendingLabel).join('; ')}`,
   );
   // an ended instance's record may still list its waiters: they were told, nobody awaits
   if (w.waiters > 0 && w.status === 'running') lines.push(`  waiters:  ${w.waiters} awaiting the result`);

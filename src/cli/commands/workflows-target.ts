@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import {
   type InfiniticConfig,
   inspectWorkflowState,
+  listWorkflowPage,
   listWorkflowSummaries,
   loadConfig,
   type Storage,
@@ -90,6 +91,7 @@ function viaStorage(config: InfiniticConfig, label: string, dir: string, via: st
   return {
     reader: {
       listWorkflows: (name, options) => listWorkflowSummaries(storage, name, options),
+      listWorkflowPage: (name, options) => listWorkflowPage(storage, name, options),
       inspectWorkflow: (name, id) => inspectWorkflowState(storage, name, id),
     },
     knownWorkflows: async () => [...new Set([...(await registeredWorkflows(dir)), ...configured])],

@@ -71,7 +71,7 @@ async function withTarget<T>(args: TargetFlags, use: (target: WorkflowsTarget) =
 
 const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
-  describe: 'List workflow instances: id, name, version, status, started, updated, tags',
+  describe: 'List workflow instances, newest first: id, name, version, status, started, updated, tags',
   builder: (yargs: Argv<object>) =>
     targetOptions(yargs)
       .option('name', {
@@ -86,7 +86,7 @@ const listCommand: CommandModule<object, ListArgs> = {
       .option('tag', { type: 'string', describe: 'Only instances carrying this tag, e.g. --tag vip' })
       .option('limit', {
         type: 'number',
-        describe: 'At most this many instances, by start time (default 50), e.g. --limit 10',
+        describe: 'At most this many instances, the newest first (default 50), e.g. --limit 10',
       })
       .example('$0 workflows list', 'all workflows of the project')
       .example('$0 workflows list --name HelloWorkflow', 'one workflow')
@@ -98,12 +98,10 @@ const listCommand: CommandModule<object, ListArgs> = {
     const options = listOptions(args); // bad flags fail before anything connects
     await withTarget(args, async (target) => {
       const names = workflowNames(args.name, await target.knownWorkflows(), target.via);
-      const summaries = await listAcross(target.reader, names, options);
-      process.stdout.write(formatList(summaries, Boolean(args.json)));
-      if (!args.json) {
-        const cut = summaries.length === options.limit ? ` (--limit ${options.limit} reached)` : '';
-        note(`${summaries.length} instance(s) of ${names.join(', ')} in ${target.via}${cut}`);
-      }
+      const list = await listAcross(target.reader, names, options);
+      // JSON stays the client API's array; the table says what the limit or the scan cap left out
+      process.stdout.write(formatList(list.instances, Boolean(args.json), list));
+      if (!args.json) note(`${list.instances.length} instance(s) of ${names.join(', ')} in ${target.via}`);
     });
   },
 };
