@@ -3,38 +3,13 @@
  * one) answers 503 naming the storage while that Redis is down, and 200 again once it is back.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { test } from 'node:test';
-import getPort from 'get-port';
 import { waitFor } from '../../test/support/services.ts';
 import { createRedisStorage } from '../src/storage/redis-storage.ts';
 import { httpWorker } from './fixtures/http-worker.ts';
+import { PrivateRedis } from './fixtures/private-redis.ts';
 import { HelloServiceImpl } from './fixtures/services.ts';
 import { pulsarTenant } from './fixtures/test-backends.ts';
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor(`private redis-server on ${port}`, async () => ((await canConnect(port)) ? true : undefined));
-  return child;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 interface ReadyBody {
   ready: boolean;
@@ -47,11 +22,9 @@ async function ready(port: number): Promise<{ status: number; body: ReadyBody }>
 }
 
 test('/ready flips to 503 while the storage is down and back to 200 when it returns', async (t) => {
-  const redisPort = await getPort();
-  let redis = await startRedis(redisPort);
-  t.after(() => {
-    redis.kill('SIGKILL');
-  });
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.close());
+  const redisPort = redis.port;
   const pulsar = pulsarTenant('tasks-ready', { clientName: 'ready-test' });
   const storage = await createRedisStorage({ host: '127.0.0.1', port: redisPort, timeout: 500 });
   const worker = httpWorker({
@@ -69,8 +42,7 @@ test('/ready flips to 503 while the storage is down and back to 200 when it retu
   const port = worker.httpPort as number;
   assert.equal((await ready(port)).status, 200);
 
-  redis.kill('SIGTERM');
-  await once(redis, 'exit');
+  await redis.kill();
   const down = await waitFor('/ready to answer 503', async () => {
     const r = await ready(port);
     return r.status === 503 ? r : undefined;
@@ -79,7 +51,7 @@ test('/ready flips to 503 while the storage is down and back to 200 when it retu
   assert.equal(down.body.storage.ready, false);
   assert.match(down.body.storage.error ?? '', /\w/);
 
-  redis = await startRedis(redisPort);
+  await redis.resume();
   const up = await waitFor(
     '/ready to answer 200 again',
     async () => {
