@@ -184,6 +184,45 @@ test('pulsar-ws: the token goes as Authorization: Bearer on admin calls and sock
   }
 });
 
+test('pulsar-ws: sends left without a receipt fail after sendTimeoutMs, each on its own deadline', async () => {
+  const transport = new PulsarWsTransport({
+    webServiceUrl: services.pulsarAdminUrl,
+    tenant,
+    namespace,
+    sendTimeoutMs: 400,
+    // The dropped socket stays down 0.75-1.5 s (jittered): longer than both deadlines below.
+    reconnect: { initialDelayMs: 1500, maxDelayMs: 1500 },
+  });
+  try {
+    await transport.send('timeouts', { payload: text('first') });
+    const producer = transport.producer('timeouts')!;
+    producer.terminate();
+    await waitFor('the producer socket is down', async () => (producer.connected ? undefined : true));
+    const started = performance.now();
+    const failedAfter = (send: Promise<void>) =>
+      send.then(
+        () => assert.fail('a send without a receipt resolved'),
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'INF_TRANSPORT_SEND_TIMEOUT');
+          assert.match(error.message, /topic timeouts got no broker receipt within 400 ms/);
+          return performance.now() - started;
+        },
+      );
+    const first = failedAfter(transport.send('timeouts', { payload: text('a') }));
+    await sleep(200);
+    const second = failedAfter(transport.send('timeouts', { payload: text('b') }));
+    const [firstMs, secondMs] = await Promise.all([first, second]);
+    assert.ok(firstMs >= 390 && firstMs < 580, `first send failed after ${firstMs} ms, not ~400`);
+    assert.ok(secondMs >= 590, `second send failed after ${secondMs} ms, not ~600 (its own deadline)`);
+    assert.equal(producer.busy, false);
+    // Once the socket is back, sends get their receipts again.
+    await waitFor('the producer reconnects', async () => (producer.connected ? true : undefined));
+    await transport.send('timeouts', { payload: text('c') });
+  } finally {
+    await transport.close();
+  }
+});
+
 test('pulsar-ws: a message in flight when the socket drops is redelivered after the reconnect', async () => {
   const transport = make();
   try {

@@ -112,7 +112,9 @@ export class InfiniticClient {
     args: unknown[],
     options: DispatchOptions & ResultOptions = {},
   ): Promise<R> {
-    return (await this.dispatchTask<R>(serviceName, taskName, args, options)).result(options);
+    const handle = await this.#tasks.dispatchTask<R>(serviceName, taskName, args, options);
+    // Awaited, not returned: an async function returning a promise adopts it two microtasks later.
+    return await handle.result(options);
   }
 
   /** A handle on any task by id (dispatched by this client or not): its result is read from storage. */

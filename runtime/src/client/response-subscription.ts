@@ -12,12 +12,18 @@ export class ResponseSubscription {
   readonly #consumerName: string;
   readonly #handler: MessageHandler;
   #started: Promise<Subscription> | undefined;
+  #receiving = false;
 
   constructor(transport: Transport, topic: string, consumerName: string, handler: MessageHandler) {
     this.#transport = transport;
     this.#topic = topic;
     this.#consumerName = consumerName;
     this.#handler = handler;
+  }
+
+  /** True once `start()` has resolved: callers need not await it again. */
+  get started(): boolean {
+    return this.#receiving;
   }
 
   /** Resolves once the subscription is receiving. */
@@ -27,10 +33,12 @@ export class ResponseSubscription {
       const subscription = subscriptionFor(topic);
       this.#started = (async () => {
         await this.#transport.ensureSubscription(topic, subscription);
-        return this.#transport.subscribe(
+        const subscribed = await this.#transport.subscribe(
           { topic, subscription, type: 'Shared', concurrency: 64, consumerName: this.#consumerName },
           this.#handler,
         );
+        this.#receiving = true;
+        return subscribed;
       })();
       this.#started.catch(() => {
         this.#started = undefined;

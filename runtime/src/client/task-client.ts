@@ -110,7 +110,10 @@ export class TaskClient {
       };
       return this.#handle<R>(taskId, serviceName, taskName, fromStorage);
     }
-    await Promise.all([this.#responses.start(), this.#consumed.ensure(topic)]);
+    // Both are done once per client (and topic): later dispatches skip the wait.
+    if (!this.#responses.started || !this.#consumed.ensured(topic)) {
+      await Promise.all([this.#responses.start(), this.#consumed.ensure(topic)]);
+    }
     const waiter = this.#waiters.for(taskId);
     try {
       await this.#o.transport.send(topic, { payload });
@@ -151,11 +154,14 @@ export class TaskClient {
     const ids = { taskId, serviceName, taskName };
     return {
       ...ids,
-      result: async (options: ResultOptions = {}) =>
-        outcomeValue<R>(
-          await withTimeout(outcome(), options.timeoutMs, `task ${serviceName}.${taskName} (${taskId})`),
-          ids,
-        ),
+      result: async (options: ResultOptions = {}) => {
+        const { timeoutMs } = options;
+        const settled =
+          timeoutMs === undefined
+            ? await outcome()
+            : await withTimeout(outcome(), timeoutMs, `task ${serviceName}.${taskName} (${taskId})`);
+        return outcomeValue<R>(settled, ids);
+      },
     };
   }
 

@@ -29,13 +29,12 @@ export function outcomeValue<R>(
   throw new TaskFailedError({ ...ids, failure: outcome.failure });
 }
 
-/** Waits for `outcome` at most `timeoutMs`. */
-export async function withTimeout<T>(
-  promise: Promise<T>,
-  timeoutMs: number | undefined,
-  what: string,
-): Promise<T> {
-  if (timeoutMs === undefined) return promise;
+/** Waits for `outcome` at most `timeoutMs` (without a limit, `promise` itself: no wrapper per await). */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number | undefined, what: string): Promise<T> {
+  return timeoutMs === undefined ? promise : raceTimeout(promise, timeoutMs, what);
+}
+
+async function raceTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

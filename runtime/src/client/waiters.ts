@@ -6,8 +6,11 @@
 export interface Waiter<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;
+  /** Rejects without the guard rejectAll adds: only for a promise someone awaits. */
   reject: (error: Error) => void;
 }
+
+const ignore = () => {};
 
 export class Waiters<T> {
   readonly #pending = new Map<string, Waiter<T>>();
@@ -22,7 +25,6 @@ export class Waiters<T> {
       resolve = res;
       reject = rej;
     });
-    promise.catch(() => {}); // a fire-and-forget handle nobody awaits must not crash the process
     const waiter = { promise, resolve, reject };
     this.#pending.set(key, waiter);
     return waiter;
@@ -48,7 +50,12 @@ export class Waiters<T> {
 
   /** Rejects every pending waiter with the error `errorFor(key)` makes. */
   rejectAll(errorFor: (key: string) => Error): void {
-    for (const [key, waiter] of this.#pending) waiter.reject(errorFor(key));
+    for (const [key, waiter] of this.#pending) {
+      // A fire-and-forget handle nobody awaits must not crash the process. Attached here, the one
+      // place a waiter is rejected, rather than on every waiter: most are only ever resolved.
+      waiter.promise.catch(ignore);
+      waiter.reject(errorFor(key));
+    }
     this.#pending.clear();
   }
 }

@@ -10,6 +10,8 @@ import type { Transport } from './transport.ts';
 export class ConsumedTopics {
   readonly #transport: Transport;
   readonly #ensured = new Map<string, Promise<void>>();
+  /** Topics whose `ensure` has resolved: a sender can skip awaiting it. */
+  readonly #done = new Set<string>();
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -19,9 +21,17 @@ export class ConsumedTopics {
     let ensured = this.#ensured.get(topic);
     if (!ensured) {
       ensured = this.#transport.ensureSubscription(topic, subscriptionFor(topic));
-      ensured.catch(() => this.#ensured.delete(topic));
+      ensured.then(
+        () => this.#done.add(topic),
+        () => this.#ensured.delete(topic),
+      );
       this.#ensured.set(topic, ensured);
     }
     return ensured;
+  }
+
+  /** True once `ensure(topic)` has resolved. */
+  ensured(topic: string): boolean {
+    return this.#done.has(topic);
   }
 }

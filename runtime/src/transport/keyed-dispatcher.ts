@@ -67,6 +67,11 @@ export class KeyedDispatcher<T extends Dispatchable> {
 
   #pump(): void {
     if (this.#paused) return;
+    if (!this.#o.keyed) {
+      while (this.#inFlight < this.#o.concurrency && this.#queue.length > 0)
+        this.#start(this.#queue.shift()!);
+      return;
+    }
     for (let i = 0; i < this.#queue.length && this.#inFlight < this.#o.concurrency; ) {
       const item = this.#queue[i]!;
       if (this.#o.keyed && this.#busyKeys.has(item.key)) {
@@ -81,10 +86,11 @@ export class KeyedDispatcher<T extends Dispatchable> {
   #start(item: T): void {
     this.#inFlight++;
     if (this.#o.keyed) this.#busyKeys.add(item.key);
-    this.#o.run(item).finally(() => {
+    // `run` never rejects: one reaction, not the two promises `finally` makes.
+    this.#o.run(item).then(() => {
       this.#inFlight--;
       if (this.#o.keyed) this.#busyKeys.delete(item.key);
-      if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
+      if (this.#inFlight === 0 && this.#idle.length > 0) for (const done of this.#idle.splice(0)) done();
       this.#pump();
     });
   }

@@ -87,11 +87,17 @@ export class PulsarWsTransport implements Transport {
     return this.#provisioner.ensureSubscription(topic, subscription);
   }
 
-  async send(topic: string, message: OutgoingMessage): Promise<void> {
-    this.#lifecycle.assertOpen(true);
+  send(topic: string, message: OutgoingMessage): Promise<void> {
+    try {
+      this.#lifecycle.assertOpen(true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // Not async: an open producer's send promise is returned as is (no wrapping promise per send).
     // Taking the producer and sending on it yield to no timer, so the idle sweep cannot close it in between.
-    const producer = this.#producers.get(topic) ?? (await this.#openProducer(topic));
-    return producer.send(message);
+    const producer = this.#producers.get(topic);
+    if (producer) return producer.send(message);
+    return this.#openProducer(topic).then((opened) => opened.send(message));
   }
 
   async subscribe(options: SubscriptionOptions, handler: MessageHandler): Promise<Subscription> {

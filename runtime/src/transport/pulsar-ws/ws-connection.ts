@@ -140,6 +140,9 @@ export class WsConnection {
     const socket = new WebSocket(this.#o.url, {
       // The default negotiates permessage-deflate with the broker: measured 4x lower throughput.
       perMessageDeflate: false,
+      // The broker's frames are JSON it wrote itself; message bytes travel base64-encoded inside
+      // them and are checked by the codec that decodes them. Skips one UTF-8 scan per frame.
+      skipUTF8Validation: true,
       headers: this.#o.headers,
       handshakeTimeout: this.#o.connectTimeoutMs,
       ...tlsSettings(this.#o.tls),

@@ -108,23 +108,32 @@ export class WsConsumer implements Subscription {
       messageId: frame.messageId,
       topic: this.options.topic,
       payload: Buffer.from(frame.payload, 'base64'),
-      ...(frame.key !== undefined ? { key: frame.key } : {}),
       properties: frame.properties ?? {},
       redeliveryCount: frame.redeliveryCount ?? 0,
       publishTime,
     };
+    if (frame.key !== undefined) (message as { key?: string }).key = frame.key;
     this.#dispatcher.push({ key: frame.key, message, generation: this.#generation });
   }
 
-  async #run(item: Item): Promise<void> {
-    let ok = true;
+  /** Runs the handler, then acks (resolved) or nacks (rejected or thrown) on the socket it came from. */
+  #run(item: Item): Promise<void> {
+    let handled: Promise<void>;
     try {
-      await this.#handler(item.message);
+      handled = Promise.resolve(this.#handler(item.message));
     } catch {
-      ok = false;
+      this.#settle(item, false);
+      return Promise.resolve();
     }
+    return handled.then(
+      () => this.#settle(item, true),
+      () => this.#settle(item, false),
+    );
+  }
+
+  #settle(item: Item, ok: boolean): void {
     if (item.generation !== this.#generation) return;
-    const messageId = item.message.messageId;
-    this.#connection.send(JSON.stringify(ok ? { messageId } : { type: 'negativeAcknowledge', messageId }));
+    const id = JSON.stringify(item.message.messageId);
+    this.#connection.send(ok ? `{"messageId":${id}}` : `{"type":"negativeAcknowledge","messageId":${id}}`);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * One producer socket per topic, reused by every send. A send resolves on the broker receipt that
  * carries its `context`; sends made while the socket is down are (re)sent when it reopens. The
- * transport closes it once idle (see producer-pool.ts).
+ * transport closes it once idle (see producer-pool.ts). Send timeouts share one timer: every send
+ * gets the same delay, so the pending map (insertion order) is also deadline order, and the timer
+ * only ever waits for its first entry.
  */
 import { InfiniticError } from '../../errors.ts';
 import type { PooledProducer } from '../producer-pool.ts';
@@ -12,7 +14,8 @@ interface PendingSend {
   frame: string;
   resolve: () => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  /** performance.now() after which the send fails with INF_TRANSPORT_SEND_TIMEOUT. */
+  deadline: number;
 }
 
 interface Receipt {
@@ -36,6 +39,8 @@ export class WsProducer implements PooledProducer {
   readonly #pending = new Map<string, PendingSend>();
   readonly #started: Promise<void>;
   #next = 0;
+  /** Fires at the first pending deadline; unref'd while nothing is pending (it keeps no process alive). */
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: WsProducerOptions) {
     this.#topic = options.topic;
@@ -77,17 +82,7 @@ export class WsProducer implements PooledProducer {
 
   send(message: OutgoingMessage): Promise<void> {
     const context = (this.#next++).toString(36);
-    const frame = JSON.stringify({
-      payload: Buffer.from(
-        message.payload.buffer,
-        message.payload.byteOffset,
-        message.payload.byteLength,
-      ).toString('base64'),
-      ...(message.properties ? { properties: message.properties } : {}),
-      ...(message.key !== undefined ? { key: message.key } : {}),
-      ...(message.deliverAfterMs ? { deliverAfterMs: Math.max(0, Math.round(message.deliverAfterMs)) } : {}),
-      context,
-    });
+    const frame = sendFrame(message, context);
     if (frame.length > this.#maxFrameBytes) {
       // The broker would close the socket on such a frame, and every resend would do it again.
       return Promise.reject(
@@ -99,20 +94,10 @@ export class WsProducer implements PooledProducer {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const pending = this.#pending.get(context);
-        if (pending) {
-          this.#settle(
-            context,
-            pending,
-            new InfiniticError(
-              'INF_TRANSPORT_SEND_TIMEOUT',
-              `send to Pulsar topic ${this.#topic} got no broker receipt within ${this.#sendTimeoutMs} ms`,
-            ),
-          );
-        }
-      }, this.#sendTimeoutMs);
-      this.#pending.set(context, { frame, resolve, reject, timer });
+      const deadline = performance.now() + this.#sendTimeoutMs;
+      this.#pending.set(context, { frame, resolve, reject, deadline });
+      if (this.#timer === undefined) this.#arm(deadline);
+      else if (this.#pending.size === 1) this.#timer.ref();
       this.#connection.send(frame);
     });
   }
@@ -128,14 +113,42 @@ export class WsProducer implements PooledProducer {
       `producer of ${this.#topic} closed before the receipt`,
     );
     for (const [context, pending] of this.#pending) this.#settle(context, pending, closed);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#connection.close();
   }
 
   #settle(context: string, pending: PendingSend, error?: Error): void {
-    clearTimeout(pending.timer);
     this.#pending.delete(context);
+    // Left armed (cheaper than clearing and re-creating it per send), but holding no process open.
+    if (this.#pending.size === 0) this.#timer?.unref();
     if (error) pending.reject(error);
     else pending.resolve();
+  }
+
+  #arm(deadline: number): void {
+    this.#timer = setTimeout(() => this.#expire(), Math.max(1, deadline - performance.now()));
+    if (this.#pending.size === 0) this.#timer.unref();
+  }
+
+  /** Fails the sends past their deadline (the first entries), then waits for the next one. */
+  #expire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const [context, pending] of this.#pending) {
+      if (pending.deadline > now) {
+        this.#arm(pending.deadline);
+        return;
+      }
+      this.#settle(
+        context,
+        pending,
+        new InfiniticError(
+          'INF_TRANSPORT_SEND_TIMEOUT',
+          `send to Pulsar topic ${this.#topic} got no broker receipt within ${this.#sendTimeoutMs} ms`,
+        ),
+      );
+    }
   }
 
   #onReceipt(data: string): void {
@@ -160,4 +173,17 @@ export class WsProducer implements PooledProducer {
       ),
     );
   }
+}
+
+/**
+ * The producer frame `{payload, properties?, key?, deliverAfterMs?, context}` built as text: base64
+ * and base-36 need no JSON escaping, so the payload (most of the frame) is not scanned again.
+ */
+function sendFrame(message: OutgoingMessage, context: string): string {
+  const { payload } = message;
+  let frame = `{"payload":"${Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64')}"`;
+  if (message.properties) frame += `,"properties":${JSON.stringify(message.properties)}`;
+  if (message.key !== undefined) frame += `,"key":${JSON.stringify(message.key)}`;
+  if (message.deliverAfterMs) frame += `,"deliverAfterMs":${Math.max(0, Math.round(message.deliverAfterMs))}`;
+  return `${frame},"context":"${context}"}`;
 }
