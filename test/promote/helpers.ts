@@ -83,3 +83,17 @@ export function restrictedProfileViolations(pod: Any): string[] {
   }
   return found;
 }
+
+/** What `promote --format all` writes for a single worker group, in apply order. */
+export const PROMOTED_FILES = [
+  'kubernetes/00-namespace.yaml',
+  'kubernetes/01-rbac.yaml',
+  'kubernetes/02-configmap.yaml',
+  'kubernetes/03-deployment.yaml',
+  'kubernetes/04-service.yaml',
+  'kubernetes/05-hpa.yaml',
+  'kubernetes/06-pdb.yaml',
+  'kubernetes/07-networkpolicy.yaml',
+  'docker-compose.yml',
+  'README.md',
+];

@@ -23,7 +23,14 @@ import { HPA_BEHAVIOR } from '../../src/promote/k8s-workload.ts';
 import { loadProject } from '../../src/promote/project.ts';
 import { type GeneratedFile, generateFiles } from '../../src/promote/promote.ts';
 import { validateComposeFile } from '../../src/stack/compose-validate.ts';
-import { type Any, appFixture, docsOf, guideFixture, restrictedProfileViolations } from './helpers.ts';
+import {
+  type Any,
+  appFixture,
+  docsOf,
+  guideFixture,
+  PROMOTED_FILES,
+  restrictedProfileViolations,
+} from './helpers.ts';
 
 const MODELS: Record<string, new (data: Any) => { validate(): void }> = {
   Namespace,
@@ -58,18 +65,7 @@ describe('promote: sample project with worker groups', () => {
   it('writes the Kubernetes files in apply order, a compose file and a README', () => {
     assert.deepEqual(
       files.map((f) => f.path),
-      [
-        'kubernetes/00-namespace.yaml',
-        'kubernetes/01-rbac.yaml',
-        'kubernetes/02-configmap.yaml',
-        'kubernetes/03-deployment.yaml',
-        'kubernetes/04-service.yaml',
-        'kubernetes/05-hpa.yaml',
-        'kubernetes/06-pdb.yaml',
-        'kubernetes/07-networkpolicy.yaml',
-        'docker-compose.yml',
-        'README.md',
-      ],
+      PROMOTED_FILES,
     );
     for (const file of files)
       assert.ok(file.content.endsWith('\n') && !file.content.endsWith('\n\n'), file.path);

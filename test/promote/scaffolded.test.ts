@@ -20,7 +20,7 @@ import { loadProject } from '../../src/promote/project.ts';
 import { generateFiles } from '../../src/promote/promote.ts';
 import { createApp } from '../../src/scaffold/create-app.ts';
 import { validateComposeFile } from '../../src/stack/compose-validate.ts';
-import { type Any, docsOf } from './helpers.ts';
+import { type Any, docsOf, PROMOTED_FILES } from './helpers.ts';
 
 const MODELS = [
   Namespace,
@@ -106,18 +106,7 @@ for (const storage of ['redis', 'postgres', 'mysql'] as const) {
       const files = generateFiles(project, 'all', join(dir, 'deploy', 'production'));
       assert.deepEqual(
         files.map((f) => f.path),
-        [
-          'kubernetes/00-namespace.yaml',
-          'kubernetes/01-rbac.yaml',
-          'kubernetes/02-configmap.yaml',
-          'kubernetes/03-deployment.yaml',
-          'kubernetes/04-service.yaml',
-          'kubernetes/05-hpa.yaml',
-          'kubernetes/06-pdb.yaml',
-          'kubernetes/07-networkpolicy.yaml',
-          'docker-compose.yml',
-          'README.md',
-        ],
+        PROMOTED_FILES,
       );
       const docs = files.filter((f) => f.path.startsWith('kubernetes/')).flatMap((f) => docsOf(f.content));
       for (const doc of docs as Any[]) {
