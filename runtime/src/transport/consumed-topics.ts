@@ -2,7 +2,9 @@
  * The topics a sender made sure have their consumer's subscription (the component's standard one,
  * `subscriptionFor(topic)`), so a message sent before that consumer first subscribes is kept, not
  * dropped (Pulsar keeps messages only for existing subscriptions). Each topic is ensured once; a
- * failed attempt is forgotten, so the next send tries again.
+ * failed attempt is forgotten, so the next send tries again. A role the broker does not allow to
+ * create the subscription is not a failure: the transport warns once and the consumer creates it
+ * from the earliest message kept (pulsar-ws/pulsar-provisioner.ts).
  */
 import { subscriptionFor } from './topics.ts';
 import type { Transport } from './transport.ts';

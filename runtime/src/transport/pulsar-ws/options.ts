@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
+import type { Logger } from 'pino';
 import { InfiniticError } from '../../errors.ts';
 
 export interface PulsarTlsOptions {
@@ -37,6 +38,11 @@ export interface PulsarWsTransportOptions extends PulsarConnectionOptions {
   namespace: string;
   /** Producer and consumer name shown in broker stats. Default `infinitic-ts`. */
   clientName?: string;
+  /**
+   * Where the transport's warnings go (a role not allowed to provision, a socket refused after a
+   * reconnect). Default: a JSON logger named `clientName`, made on the first warning.
+   */
+  logger?: Pick<Logger, 'warn'>;
   /** Provisioning on first use. Default: create the tenant and namespace when missing. */
   admin?: {
     createTenant?: boolean;
@@ -131,6 +137,21 @@ function webSocketUrl(text: string): URL {
 
 export function authHeaders(options: PulsarConnectionOptions): Record<string, string> {
   return options.token ? { Authorization: `Bearer ${options.token}` } : {};
+}
+
+/**
+ * The role a token authenticates as, for messages: the `sub` claim of a JWT, read without
+ * verifying it (the broker does that). Undefined for anything else. Never returns the token.
+ */
+export function tokenRole(token: string | undefined): string | undefined {
+  const claims = token?.split('.')[1];
+  if (!claims) return undefined;
+  try {
+    const sub = (JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' && /^[\w.@:-]{1,100}$/.test(sub) ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** TLS settings in the shape `https.request` and `ws` accept. */

@@ -1,12 +1,35 @@
-/** Creates a transport's tenant and namespace when missing (shared by the WebSocket and native transports). */
+/**
+ * Creates a transport's tenant and namespace when missing (shared by the WebSocket and native
+ * transports). A role the broker does not allow to check or create them (a least-privilege
+ * worker token with produce/consume only) is not an error: like Infinitic's bootstrap, it warns
+ * once and assumes an operator provisioned them. A refused token (401) still fails.
+ */
 import { InfiniticError } from '../../errors.ts';
-import type { PulsarWsTransportOptions } from './options.ts';
-import type { PulsarAdmin } from './pulsar-admin.ts';
+import { type PulsarWsTransportOptions, tokenRole } from './options.ts';
+import { isRoleRefusal, type PulsarAdmin } from './pulsar-admin.ts';
+import { roleText, type Warn } from './warnings.ts';
+
+type NamespaceOptions = Pick<PulsarWsTransportOptions, 'tenant' | 'namespace' | 'admin' | 'token'>;
 
 export async function provisionNamespace(
   admin: PulsarAdmin,
-  options: Pick<PulsarWsTransportOptions, 'tenant' | 'namespace' | 'admin'>,
+  options: NamespaceOptions,
+  warn: Warn,
 ): Promise<void> {
+  const { tenant, namespace } = options;
+  try {
+    await createWhenMissing(admin, options);
+  } catch (error) {
+    if (!isRoleRefusal(error)) throw error;
+    const role = tokenRole(options.token);
+    warn(
+      { tenant, namespace, role, status: error.status, reason: error.reason },
+      `Pulsar: not allowed to check/create tenant ${tenant} / namespace ${tenant}/${namespace} with ${roleText(role)}: assuming an operator provisioned it`,
+    );
+  }
+}
+
+async function createWhenMissing(admin: PulsarAdmin, options: NamespaceOptions): Promise<void> {
   const { tenant, namespace, admin: settings = {} } = options;
   if (await admin.namespaceExists(tenant, namespace)) return;
   if (settings.createTenant !== false && !(await admin.tenantExists(tenant))) {

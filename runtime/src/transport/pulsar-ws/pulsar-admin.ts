@@ -35,10 +35,40 @@ export interface TopicStats {
 
 const OK_IF_EXISTS = [409];
 
-const STATUS_HINTS: Record<number, string> = {
-  401: ' (authentication refused: check transport.pulsar.client.authentication.token)',
-  403: " (not authorized: check the token's role and its permissions on the tenant and namespace)",
+const HINTS = {
+  authentication: ' (authentication refused: check transport.pulsar.client.authentication.token)',
+  authorization: " (not authorized: check the token's role and its permissions on the tenant and namespace)",
 };
+
+/**
+ * Why the broker refused a call, if it did. Pulsar answers 403 to most calls a role may not make,
+ * but 401 to some (tenant reads, namespace and subscription creation) with a reason
+ * "Unauthorized to validate…": those are an authenticated role without the permission, not a bad
+ * token. A refused token is a 401 from the authentication filter ("Authentication required").
+ */
+function refusal(status: number, reason: string): 'authentication' | 'authorization' | undefined {
+  if (status === 403) return 'authorization';
+  if (status === 401) return /^Unauthorized to /.test(reason) ? 'authorization' : 'authentication';
+  return undefined;
+}
+
+/** A call the broker answered outside 2xx: the status, the broker's reason, and whether the role was refused. */
+export class PulsarAdminError extends InfiniticError {
+  readonly status: number;
+  readonly reason: string;
+  readonly refused: 'authentication' | 'authorization' | undefined;
+  constructor(message: string, status: number, reason: string) {
+    super('INF_PULSAR_ADMIN', message);
+    this.status = status;
+    this.reason = reason;
+    this.refused = refusal(status, reason);
+  }
+}
+
+/** True when `error` is the broker refusing the token's role a permission (403, or 401 "Unauthorized to …"). */
+export function isRoleRefusal(error: unknown): error is PulsarAdminError {
+  return error instanceof PulsarAdminError && error.refused === 'authorization';
+}
 
 /**
  * The broker's reason, on one line: Pulsar answers `{"reason": …}` from its REST handlers and
@@ -121,12 +151,17 @@ export class PulsarAdmin {
 
   /** Like `request`, but a status outside 2xx (and `accept`) is an error naming the call and the broker's reason. */
   async call(method: string, path: string, body?: unknown, accept: number[] = []): Promise<AdminResponse> {
-    const res = await this.request(method, path, body);
+    return this.#checked(method, path, await this.request(method, path, body), accept);
+  }
+
+  #checked(method: string, path: string, res: AdminResponse, accept: number[]): AdminResponse {
     if ((res.status >= 200 && res.status < 300) || accept.includes(res.status)) return res;
     const reason = brokerReason(res.body);
-    throw new InfiniticError(
-      'INF_PULSAR_ADMIN',
-      `Pulsar admin ${method} /admin/v2${path} at ${this.#base.origin} failed with ${res.status}${reason ? `: ${reason}` : ''}${STATUS_HINTS[res.status] ?? ''}`,
+    const refused = refusal(res.status, reason);
+    throw new PulsarAdminError(
+      `Pulsar admin ${method} /admin/v2${path} at ${this.#base.origin} failed with ${res.status}${reason ? `: ${reason}` : ''}${refused ? HINTS[refused] : ''}`,
+      res.status,
+      reason,
     );
   }
 
@@ -134,7 +169,7 @@ export class PulsarAdmin {
     return (await this.call('GET', '/clusters')).body as string[];
   }
 
-  // Only 404 means missing: a refused token (401) or role (403) is an error, not "create it".
+  // Only 404 means missing: a refused token or role (401, 403) is an error, not "create it".
   async tenantExists(tenant: string): Promise<boolean> {
     return (await this.call('GET', `/tenants/${enc(tenant)}`, undefined, [404])).status !== 404;
   }
@@ -175,15 +210,17 @@ export class PulsarAdmin {
   /** Creates a durable subscription at the earliest position if missing (so it sees every message kept). */
   async createSubscription(tenant: string, namespace: string, topic: string, subscription: string) {
     // Several workers starting at once race to create the same subscription: the losers may get
-    // 412 "Failed to fence subscription" while the winner's creation is in progress. Retry those.
+    // 412 "Failed to fence subscription" while the winner's creation is in progress. Retry those,
+    // not 412 "Topic does not exist and cannot be auto-created" (a namespace without auto topic
+    // creation), which stays so.
+    const url = `/persistent/${path(tenant, namespace, topic)}/subscription/${enc(subscription)}`;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.call(
-        'PUT',
-        `/persistent/${path(tenant, namespace, topic)}/subscription/${enc(subscription)}`,
-        { ledgerId: -1, entryId: -1 },
-        attempt < 5 ? [...OK_IF_EXISTS, 412] : OK_IF_EXISTS,
-      );
-      if (res.status !== 412) return;
+      const res = await this.request('PUT', url, { ledgerId: -1, entryId: -1 });
+      const fenced = res.status === 412 && !/does not exist/i.test(brokerReason(res.body));
+      if (!fenced || attempt >= 5) {
+        this.#checked('PUT', url, res, OK_IF_EXISTS);
+        return;
+      }
       await sleep(50 * 2 ** attempt);
     }
   }

@@ -2,6 +2,9 @@
  * The transport over Pulsar's WebSocket API (`ws`, no native code). Subscriptions are created over
  * the admin REST API from the earliest position before any consumer connects, so nothing published
  * before a worker starts is lost; the tenant and namespace are created on first use when missing.
+ * A role that may not create them is warned about (see pulsar-provisioner.ts); consumers then
+ * create their subscription from the earliest message kept. A role that may not produce or
+ * consume fails the first connection of that socket with the permission to grant.
  *
  * @example
  * const transport = new PulsarWsTransport({ webServiceUrl: 'http://localhost:8080', tenant: 'app', namespace: 'dev' });
@@ -22,12 +25,14 @@ import {
   authHeaders,
   fullTopic,
   type PulsarWsTransportOptions,
+  tokenRole,
   topicPath,
   WS_DEFAULTS,
   wsBase,
 } from './options.ts';
 import { PulsarAdmin } from './pulsar-admin.ts';
 import { PulsarProvisioner } from './pulsar-provisioner.ts';
+import { transportWarn, type Warn } from './warnings.ts';
 import { WsConsumer } from './ws-consumer.ts';
 import { WsProducer } from './ws-producer.ts';
 
@@ -40,6 +45,7 @@ export class PulsarWsTransport implements Transport {
   readonly #consumers = new Set<WsConsumer>();
   readonly #provisioner: PulsarProvisioner;
   readonly #lifecycle: TransportLifecycle;
+  readonly #warn: Warn;
 
   constructor(options: PulsarWsTransportOptions) {
     for (const key of ['tenant', 'namespace'] as const) {
@@ -71,7 +77,8 @@ export class PulsarWsTransport implements Transport {
     this.options = Object.freeze({ ...options });
     this.#ws = wsBase(options);
     this.admin = new PulsarAdmin(options);
-    this.#provisioner = new PulsarProvisioner(this.admin, options);
+    this.#warn = transportWarn(options);
+    this.#provisioner = new PulsarProvisioner(this.admin, options, this.#warn);
     this.#lifecycle = new TransportLifecycle(
       `the Pulsar transport for ${options.tenant}/${options.namespace}`,
     );
@@ -110,6 +117,9 @@ export class PulsarWsTransport implements Transport {
       receiverQueueSize: String(settings.receiverQueueSize),
       consumerName: settings.consumerName,
       negativeAckRedeliveryDelay: String(subscription.negativeAckRedeliveryDelayMs),
+      // When the role could not create the subscription in advance, the one this connect creates
+      // still starts at the earliest message kept, not at the next one published.
+      subscriptionInitialPosition: 'Earliest',
     });
     if (subscription.maxRedeliverCount > 0) {
       query.set('maxRedeliverCount', String(subscription.maxRedeliverCount));
@@ -117,7 +127,7 @@ export class PulsarWsTransport implements Transport {
     }
     const path = `${topicPath(this.options, options.topic)}/${encodeURIComponent(options.subscription)}`;
     const consumer: WsConsumer = new WsConsumer({
-      ...this.#connection(`consumer of ${options.topic}/${options.subscription}`),
+      ...this.#connection(`consumer of ${options.topic}/${options.subscription}`, 'consume', options.topic),
       url: `${this.#ws}/ws/v2/consumer/persistent/${path}?${query}`,
       subscription,
       handler,
@@ -169,10 +179,16 @@ export class PulsarWsTransport implements Transport {
     return producer;
   }
 
-  #connection(label: string) {
+  #connection(label: string, action: 'produce' | 'consume', topic: string) {
     const o = this.options;
+    const role = tokenRole(o.token);
+    const ns = `${o.tenant}/${o.namespace}`;
     return {
       label,
+      forbiddenHint:
+        `${role ? `role ${role}` : "the token's role"} may not ${action} ${action === 'consume' ? 'from' : 'to'} ${fullTopic(o, topic)}: ` +
+        `an operator must grant it, e.g. bin/pulsar-admin namespaces grant-permission ${ns} --role ${role ?? '<role>'} --actions produce,consume`,
+      warn: this.#warn,
       headers: authHeaders(o),
       tls: o.tls,
       keepAliveIntervalMs: o.keepAliveIntervalMs ?? WS_DEFAULTS.keepAliveIntervalMs,
@@ -185,7 +201,7 @@ export class PulsarWsTransport implements Transport {
   #producer(topic: string): WsProducer {
     // No producerName: the broker makes a unique one, so a reconnect never collides with the old socket.
     return new WsProducer({
-      ...this.#connection(`producer of ${topic}`),
+      ...this.#connection(`producer of ${topic}`, 'produce', topic),
       url: `${this.#ws}/ws/v2/producer/persistent/${topicPath(this.options, topic)}`,
       topic,
       sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,

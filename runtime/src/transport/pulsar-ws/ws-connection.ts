@@ -1,13 +1,16 @@
 /**
  * One WebSocket to the broker that stays up: keepalive pings (a missed pong terminates the
  * socket), reconnection with exponential back-off when it drops, and a first connection that
- * either opens within `connectTimeoutMs` or fails with a clear error (HTTP 4xx fail at once).
+ * either opens within `connectTimeoutMs` or fails with a clear error (an upgrade refused with
+ * HTTP 4xx fails at once, and the socket gives up instead of retrying). A 4xx on a reconnect
+ * (a permission revoked) is warned about once and retried with the back-off.
  */
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { InfiniticError } from '../../errors.ts';
 import type { PulsarTlsOptions } from './options.ts';
 import { tlsSettings } from './options.ts';
+import type { Warn } from './warnings.ts';
 
 export interface WsConnectionOptions {
   url: string;
@@ -19,6 +22,10 @@ export interface WsConnectionOptions {
   reconnectInitialDelayMs: number;
   reconnectMaxDelayMs: number;
   connectTimeoutMs: number;
+  /** What to do about a 403 upgrade (the role lacks produce/consume): replaces the generic hint. */
+  forbiddenHint?: string;
+  /** Where a refused reconnect is reported (once per distinct refusal). */
+  warn?: Warn;
   onOpen: (socket: WebSocket) => void;
   onMessage: (data: string) => void;
   onDown: () => void;
@@ -44,6 +51,10 @@ export class WsConnection {
   #flush: (() => void) | undefined;
   /** Why the last attempt failed, for the first-connection error. */
   #lastError = '';
+  /** The first connection failed for good: no more attempts. */
+  #gaveUp = false;
+  /** The refused reconnect last warned about (reset when the socket opens). */
+  #warnedRefusal = '';
   #first = resolvers();
 
   constructor(options: WsConnectionOptions) {
@@ -124,14 +135,34 @@ export class WsConnection {
 
   #fail(reason: string, cause?: unknown): void {
     if (this.#everOpened) return;
+    this.#gaveUp = true;
+    clearTimeout(this.#retry);
+    // The query (subscription settings) says nothing about why: the address without it.
     this.#first.reject(
       new InfiniticError(
         'INF_TRANSPORT_CONNECT',
-        `cannot open the Pulsar ${this.#o.label} at ${this.#o.url}: ${reason}`,
-        {
-          cause,
-        },
+        `cannot open the Pulsar ${this.#o.label} at ${this.#o.url.split('?')[0]}: ${reason}`,
+        { cause },
       ),
+    );
+  }
+
+  /** A refused upgrade: fails the first connection, or is warned about on a reconnect. */
+  #refused(status: number, body: string): void {
+    const hint = status === 403 && this.#o.forbiddenHint ? this.#o.forbiddenHint : HINTS[status];
+    const reason = upgradeReason(body);
+    this.#lastError = `HTTP ${status}${reason ? ` ${reason}` : ''}${hint ? ` (${hint})` : ''}`;
+    // A refused upgrade (auth, bad name, type conflict) will not fix itself: fail the first open.
+    if (status < 400 || status >= 500 || status === 429) return;
+    if (!this.#everOpened) {
+      this.#fail(this.#lastError);
+      return;
+    }
+    if (this.#lastError === this.#warnedRefusal) return;
+    this.#warnedRefusal = this.#lastError;
+    this.#o.warn?.(
+      { status },
+      `Pulsar refused to reopen the ${this.#o.label}: ${this.#lastError}; retrying every ${this.#o.reconnectMaxDelayMs} ms at most`,
     );
   }
 
@@ -151,6 +182,7 @@ export class WsConnection {
     let alive = true;
     socket.on('open', () => {
       this.#lastError = '';
+      this.#warnedRefusal = '';
       this.#connected = true;
       this.#everOpened = true;
       this.#delay = this.#o.reconnectInitialDelayMs;
@@ -172,16 +204,19 @@ export class WsConnection {
       this.#o.onMessage(data.toString());
     });
     socket.on('unexpected-response', (_req, res) => {
-      const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
+      let read = false;
+      // The socket is terminated once the body is read: terminating first would cut the body off.
+      const done = () => {
+        if (read) return;
+        read = true;
+        this.#refused(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+        socket.terminate();
+      };
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').slice(0, 300);
-        this.#lastError = `HTTP ${status} ${body}`.trim() + (HINTS[status] ? ` (${HINTS[status]})` : '');
-        // A refused upgrade (auth, bad name, type conflict) will not fix itself: fail the first open.
-        if (status >= 400 && status < 500 && status !== 429) this.#fail(this.#lastError);
-      });
-      socket.terminate();
+      res.on('end', done);
+      res.on('close', done);
+      res.on('error', done);
     });
     socket.on('error', (error) => {
       if (!this.#lastError.startsWith('HTTP')) this.#lastError = error.message;
@@ -197,12 +232,30 @@ export class WsConnection {
       const wasConnected = this.#connected;
       this.#connected = false;
       if (wasConnected) this.#o.onDown();
-      if (this.#closed) return;
+      if (this.#closed || this.#gaveUp) return;
       // Jitter (50-100 %) keeps many workers from reconnecting in lockstep after a broker restart.
       this.#retry = setTimeout(() => this.#connect(), this.#delay * (0.5 + Math.random() * 0.5));
       this.#delay = Math.min(this.#delay * 2, this.#o.reconnectMaxDelayMs);
     });
   }
+}
+
+/**
+ * The broker's reason for a refused upgrade, on one line: the `reason`/`message` of a JSON body,
+ * the title of Jetty's HTML error page ("Error 403 Not authorized" → "Not authorized"), or the text.
+ */
+function upgradeReason(body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+  let text = title !== undefined ? title.replace(/^Error \d+\s*/, '') : body;
+  if (title === undefined) {
+    try {
+      const fields = JSON.parse(body) as Record<string, unknown>;
+      const reason = fields.reason ?? fields.message;
+      if (typeof reason === 'string') text = reason;
+    } catch {}
+  }
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 function resolvers() {
