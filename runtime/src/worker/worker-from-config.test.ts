@@ -104,6 +104,8 @@ describe('workflows[] from config', () => {
     });
     const options = workerOptionsFromConfig(pretty, { services, workflows });
     assert.deepEqual([options.logLevel, options.logFormat], ['debug', 'pretty']);
+    // one logger, made from logging.*, for the worker and its transport's warnings
+    assert.equal(options.logger?.level, 'debug');
     const plain = workerOptionsFromConfig(config({ observability: { enabled: false } }), {
       services,
       workflows,

@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import { type InfiniticConfig, type InfiniticConfigInput, loadConfig, parseConfig } from '../config/index.ts';
 import { InfiniticError } from '../errors.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
 import { InMemoryStorage, storageFromConfig } from '../storage/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { InMemoryTransport, PulsarWsTransport } from '../transport/index.ts';
@@ -42,7 +43,12 @@ function workerError(message: string): InfiniticError {
   return new InfiniticError('INF_WORKER_CONFIG', message);
 }
 
-export function transportFromConfig(config: InfiniticConfig, clientName: string): Transport {
+/** `logger` receives the transport's warnings (refused provisioning, reconnects); default: its own JSON logger. */
+export function transportFromConfig(
+  config: InfiniticConfig,
+  clientName: string,
+  logger?: Pick<Logger, 'warn'>,
+): Transport {
   const { pulsar } = config.transport;
   if (!pulsar) return new InMemoryTransport();
   const client = pulsar.client ?? {};
@@ -69,6 +75,7 @@ export function transportFromConfig(config: InfiniticConfig, clientName: string)
     tenant: pulsar.tenant,
     namespace: pulsar.namespace,
     clientName,
+    ...(logger ? { logger } : {}),
     ...(client.authentication?.token ? { token: client.authentication.token } : {}),
     ...(tls ? { tls } : {}),
     admin: {
@@ -211,11 +218,14 @@ export function workerOptionsFromConfig(
   const name = config.name ?? `worker-${hostname()}-${process.pid}`;
   const { services, serviceOptions, workflows, perWorkflow } = runnablesFromConfig(config, options);
   const storage: Storage = config.storage ? storageFromConfig(config.storage) : new InMemoryStorage();
-  const transport = transportFromConfig(config, name);
-  const consumer = config.transport.pulsar?.consumer;
   const { observability, logging } = config;
+  // One logger for the worker and its transport, so transport warnings follow logging.level/format.
+  const logger = createLogger({ name, level: logging.level, format: logging.format });
+  const transport = transportFromConfig(config, name, logger);
+  const consumer = config.transport.pulsar?.consumer;
   return {
     name,
+    logger,
     transport,
     storage,
     services,
@@ -223,7 +233,7 @@ export function workerOptionsFromConfig(
     ...(Object.keys(workflows).length > 0 ? { workflows, workflowOptions: { perWorkflow } } : {}),
     shutdownGracePeriodSeconds:
       config.shutdownGracePeriodSeconds ?? config.transport.shutdownGracePeriodSeconds,
-    logLevel: logging.level,
+    logLevel: logging.level, // what `logger` was made with, kept for callers that read the options
     logFormat: logging.format,
     closeComponents: true,
     ...(observability.enabled
