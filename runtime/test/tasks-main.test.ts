@@ -80,6 +80,32 @@ function pulsarOnlyConfig(name: string, webServiceUrl: string, extra: string[] =
 describe('runWorkerMain', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  test('a worker holding no socket (in-memory, no HTTP) serves until SIGTERM, then exits 0', async () => {
+    const config = file(
+      'in-memory.yml',
+      [
+        'transport: inMemory',
+        'storage: inMemory',
+        'services:',
+        '  - name: HelloService',
+        '    executor: {concurrency: 1}',
+        'observability: {enabled: false}',
+      ].join('\n'),
+    );
+    const worker = run(['--config', config]);
+    await waitFor('the worker to start', async () =>
+      /worker started/.test(worker.out()) ? true : undefined,
+    );
+    const early = await Promise.race([worker.exit, new Promise((r) => setTimeout(() => r('running'), 500))]);
+    assert.equal(
+      early,
+      'running',
+      `the worker exited right after starting:\n${worker.out()}\n${worker.err()}`,
+    );
+    worker.child.kill('SIGTERM');
+    assert.equal(await worker.exit, 0, worker.err());
+  });
+
   test('without a configuration: one line, exit 1', async () => {
     const r = run([]);
     assert.equal(await r.exit, 1);

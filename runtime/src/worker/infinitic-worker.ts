@@ -110,6 +110,10 @@ export class InfiniticWorker {
   #http: HealthServer | undefined;
   #state: WorkerState = 'created';
   #closing: Promise<void> | undefined;
+  #markStopped!: () => void;
+  readonly #stopped = new Promise<void>((resolve) => {
+    this.#markStopped = resolve;
+  });
 
   constructor(options: InfiniticWorkerOptions) {
     if (!options.name) throw new InfiniticError('INF_WORKER_OPTIONS', 'worker name is required');
@@ -280,6 +284,11 @@ export class InfiniticWorker {
    * releases them unacked for another worker), closes the HTTP server and, when owned, the
    * transport and storage. Idempotent.
    */
+  /** Resolves once the worker has stopped, whoever closed it. */
+  get stopped(): Promise<void> {
+    return this.#stopped;
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -299,6 +308,7 @@ export class InfiniticWorker {
       );
     }
     this.#state = 'stopped';
+    this.#markStopped();
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     for (const failure of failed) this.logger.warn({ err: failure.reason }, 'error while stopping');
     this.logger.info('worker stopped');

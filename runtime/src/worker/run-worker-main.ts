@@ -108,6 +108,10 @@ export async function runWorker(
 ): Promise<InfiniticWorker> {
   installSignalHandlers(worker, options.exit ?? ((code: number) => process.exit(code)));
   await worker.start();
+  // Serve until stopped, even when nothing else holds the event loop (in-memory transport and
+  // observability off): a worker process must not exit 0 right after starting.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  void worker.stopped.then(() => clearInterval(keepAlive));
   return worker;
 }
 
