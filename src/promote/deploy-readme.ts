@@ -1,11 +1,56 @@
 /** The README.md written next to the generated files: what they are, apply order, recovery order. */
 import { imageOf, namesOf, portOf } from './k8s-manifests.ts';
 import type { PromoteProject } from './project.ts';
+import { PROVISION_SCRIPT } from './provision-script.ts';
+import type { ProvisionedName, PulsarProvisioning } from './pulsar-provisioning.ts';
 import { workerGroups } from './worker-groups.ts';
 
 export interface ReadmeOptions {
   kubernetes: boolean;
   compose: boolean;
+  /** What pulsar/provision.sh creates; absent when the config does not use Pulsar. */
+  pulsar?: PulsarProvisioning | undefined;
+}
+
+const shown = (name: ProvisionedName) => ('value' in name ? name.value : `$${name.variable}`);
+
+/** When and how the operator runs pulsar/provision.sh, and what it cannot provision. */
+function provisioningSection(p: PulsarProvisioning): string[] {
+  const namespace = `${shown(p.tenant)}/${shown(p.namespace)}`;
+  const variables = [p.tenant, p.namespace].flatMap((n) => ('variable' in n ? [n.variable] : []));
+  return [
+    `## Pulsar provisioning (\`${PROVISION_SCRIPT}\`)`,
+    '',
+    `A worker role with only \`produce\` and \`consume\` on \`${namespace}\` may not create the tenant, the`,
+    'namespace, topics or subscriptions: the workers warn once and assume an operator did.',
+    `\`${PROVISION_SCRIPT}\` does it with an admin token: the tenant, the namespace, \`produce,consume\``,
+    `for the workers' role, and for each of the ${p.topics.length} topics the workers consume (\`task-executor:*\` for`,
+    'services, `workflow-engine:*` for workflows) its subscription, its dead-letter topic and the',
+    'subscription that keeps the dead letters. Subscriptions created in advance keep the messages sent',
+    "before the first worker connects; without them those are kept only as the namespace's retention allows.",
+    '',
+    'Run it before the first deployment, and again whenever a service or workflow is added (promote',
+    'first: the script lists the topics of this config). Each step leaves what already exists as it',
+    'is; any other failure stops the script with what pulsar-admin said.',
+    '',
+    '```sh',
+    'export PULSAR_ADMIN_URL=https://pulsar.example.com:8443   # admin (REST) URL',
+    'export PULSAR_ADMIN_TOKEN_FILE=/secure/admin.jwt           # or PULSAR_ADMIN_TOKEN',
+    p.workerRole
+      ? `export WORKER_ROLE=${p.workerRole}   # the workers' role (read from the token in the config)`
+      : "export WORKER_ROLE=...   # the workers' role: the sub claim of their token",
+    ...variables.map((v) => `export ${v}=...`),
+    'PULSAR_ADMIN_BIN=/opt/pulsar/bin/pulsar-admin sh pulsar/provision.sh',
+    '```',
+    '',
+    'Clients receive results on `response:{client}` topics whose names are generated, so no script',
+    'can list them: the namespace must allow auto topic creation (the broker default,',
+    "`allowAutoTopicCreation=true`), or the clients' role must be allowed to create topics.",
+    '',
+    "Services and workflows implemented in code but absent from the config's `services:` and",
+    '`workflows:` are unknown to promote: list them there so the script provisions their topics.',
+    '',
+  ];
 }
 
 export function buildDeployReadme(project: PromoteProject, options: ReadmeOptions): string {
@@ -76,6 +121,7 @@ export function buildDeployReadme(project: PromoteProject, options: ReadmeOption
       '',
     );
   }
+  if (options.pulsar) lines.push(...provisioningSection(options.pulsar));
   if (options.kubernetes) {
     lines.push(
       '## Apply order (Kubernetes)',

@@ -1,6 +1,7 @@
 /**
  * Promotion: a project's environment (config/base.yml + config/<env>.yml, placeholders kept) →
- * Kubernetes manifests, a production compose file and a deploy README; `checkFiles` for drift.
+ * Kubernetes manifests, a production compose file, a Pulsar provisioning script and a deploy README;
+ * `checkFiles` for drift.
  */
 export { buildCompose } from './compose-production.ts';
 export { buildDeployReadme } from './deploy-readme.ts';
@@ -17,5 +18,7 @@ export {
   type PromoteFormat,
   writeFiles,
 } from './promote.ts';
+export { buildProvisionScript, PROVISION_SCRIPT } from './provision-script.ts';
+export { type ConsumedTopic, type PulsarProvisioning, pulsarProvisioning } from './pulsar-provisioning.ts';
 export { unifiedDiff } from './unified-diff.ts';
 export { type WorkerGroup, workerGroups } from './worker-groups.ts';

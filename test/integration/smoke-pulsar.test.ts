@@ -45,8 +45,15 @@ before(async () => {
 });
 
 after(async () => {
-  await admin(`/namespaces/${tenant}/${namespace}?force=true`, { method: 'DELETE' });
-  await admin(`/tenants/${tenant}?force=true`, { method: 'DELETE' });
+  // Brokers refuse ?force=true on namespaces and tenants unless configured to (405): topics first.
+  const listed = await admin(`/persistent/${tenant}/${namespace}`);
+  const topics = listed.ok ? ((await listed.json()) as string[]) : [];
+  for (const topic of topics) {
+    const name = encodeURIComponent(topic.slice(topic.lastIndexOf('/') + 1));
+    await admin(`/persistent/${tenant}/${namespace}/${name}?force=true`, { method: 'DELETE' });
+  }
+  await expectOk(await admin(`/namespaces/${tenant}/${namespace}`, { method: 'DELETE' }), 'delete namespace');
+  await expectOk(await admin(`/tenants/${tenant}`, { method: 'DELETE' }), 'delete tenant');
 });
 
 test('Pulsar WebSocket: keyed messages over a Key_Shared subscription keep per-key order; admin stats see them', async () => {

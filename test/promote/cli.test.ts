@@ -47,7 +47,7 @@ describe('infinitic promote', () => {
 
     const clean = run(['promote', '--check', '--dir', copy.dir]);
     assert.equal(clean.code, 0, clean.stderr);
-    assert.match(clean.stdout, /^up to date: 10 files in /);
+    assert.match(clean.stdout, /^up to date: 11 files in /);
 
     // Someone edits a generated file by hand.
     const deployment = join(out, 'kubernetes', '03-deployment.yaml');
@@ -93,7 +93,7 @@ describe('infinitic promote', () => {
     const forced = run(['promote', '--dir', copy.dir, '--out', out, '--format', 'compose', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stderr, /PROD001/, 'findings still shown');
-    assert.deepEqual(readdirSync(out).sort(), ['README.md', 'docker-compose.yml']);
+    assert.deepEqual(readdirSync(out).sort(), ['README.md', 'docker-compose.yml', 'pulsar']);
   });
 
   it('an invalid config exits 2 with the located problem; a bad flag exits 64', () => {

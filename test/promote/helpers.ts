@@ -84,7 +84,7 @@ export function restrictedProfileViolations(pod: Any): string[] {
   return found;
 }
 
-/** What `promote --format all` writes for a single worker group, in apply order. */
+/** What `promote --format all` writes for a single worker group, in apply order, then the Pulsar script and README. */
 export const PROMOTED_FILES = [
   'kubernetes/00-namespace.yaml',
   'kubernetes/01-rbac.yaml',
@@ -95,5 +95,6 @@ export const PROMOTED_FILES = [
   'kubernetes/06-pdb.yaml',
   'kubernetes/07-networkpolicy.yaml',
   'docker-compose.yml',
+  'pulsar/provision.sh',
   'README.md',
 ];

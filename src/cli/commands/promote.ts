@@ -1,6 +1,7 @@
 /**
  * `infinitic promote --env production [--out DIR] [--format k8s|compose|all] [--check] [--force]
- * [--dir DIR]`: production artifacts from the layered config, placeholders kept. Refuses (exit 2)
+ * [--dir DIR]`: production artifacts from the layered config, placeholders kept, plus (any format)
+ * pulsar/provision.sh for the operator when the config uses Pulsar. Refuses (exit 2)
  * when the production checklist fails, unless --force. `--check` compares instead of writing:
  * exit 2 with a unified diff when the files drifted, 0 when identical.
  */
@@ -32,7 +33,8 @@ function explainFsErrors<T>(action: () => T, what: string): T {
 
 export const promoteCommand: CommandModule<object, PromoteArgs> = {
   command: 'promote',
-  describe: 'Generate production Kubernetes manifests and compose file from the config (or --check them)',
+  describe:
+    'Generate production Kubernetes manifests, compose file and Pulsar provisioning script from the config (or --check them)',
   builder: (yargs) =>
     projectOptions(yargs)
       .option('out', { type: 'string', describe: 'Output directory (default: DIR/deploy/ENV)' })
@@ -93,7 +95,7 @@ export const promoteCommand: CommandModule<object, PromoteArgs> = {
       `promoted env ${project.envName} to ${show(outDir)}:`,
       ...written.map((f) => `  wrote ${f}`),
       ...removed.map((f) => `  removed ${f} (no longer generated)`),
-      `next: read ${show(resolve(outDir, 'README.md'))} (secrets to create, apply order)`,
+      `next: read ${show(resolve(outDir, 'README.md'))} (secrets to create, Pulsar provisioning, apply order)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   },
