@@ -10,6 +10,7 @@ import {
   type InfiniticConfig,
   InfiniticError,
   subscriptionFor,
+  tokenRole,
   topics,
 } from '@infinitic/runtime';
 import { namesOf } from './k8s-manifests.ts';
@@ -41,8 +42,6 @@ export interface PulsarProvisioning {
 }
 
 const TOKEN_PATH = 'transport.pulsar.client.authentication.token';
-// Same check as the runtime's tokenRole (not exported): a role that is safe in messages and shells.
-const ROLE = /^[\w.@:-]{1,100}$/;
 
 /** What to provision, or undefined when the config does not use Pulsar. */
 export function pulsarProvisioning(project: PromoteProject): PulsarProvisioning | undefined {
@@ -90,14 +89,7 @@ function resolvedList(project: PromoteProject, path: string, values: string[]): 
 function roleOfToken(project: PromoteProject): string | undefined {
   const token = project.config.transport.pulsar?.client?.authentication?.token;
   if (!token || project.unresolved.has(TOKEN_PATH)) return undefined;
-  const claims = token.split('.')[1];
-  if (!claims) return undefined;
-  try {
-    const { sub } = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { sub?: unknown };
-    return typeof sub === 'string' && ROLE.test(sub) ? sub : undefined;
-  } catch {
-    return undefined;
-  }
+  return tokenRole(token);
 }
 
 /**

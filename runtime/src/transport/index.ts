@@ -5,6 +5,7 @@ export type {
   PulsarTlsOptions,
   PulsarWsTransportOptions,
 } from './pulsar-ws/options.ts';
+export { tokenRole } from './pulsar-ws/options.ts';
 export { PulsarAdmin, type SubscriptionStats, type TopicStats } from './pulsar-ws/pulsar-admin.ts';
 export { PulsarWsTransport } from './pulsar-ws/pulsar-ws-transport.ts';
 export { deadLetterSubscription, subscriptionFor, topics } from './topics.ts';

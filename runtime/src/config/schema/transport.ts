@@ -160,7 +160,9 @@ const policiesSchema = z
     isAllowAutoUpdateSchema: bool().default(true),
     deduplicationEnabled: bool().default(true),
   })
-  .describe('Namespace policies applied when the worker creates the namespace');
+  .describe(
+    "Infinitic's namespace policies, accepted for compatibility but not applied yet: set them on the namespace with pulsar-admin",
+  );
 
 export const pulsarSchema = z
   .strictObject({
