@@ -56,6 +56,15 @@ function singleErrorLine(r: { err(): string }): string {
   return lines[0] as string;
 }
 
+/** In-memory storage, one HelloService executor, no HTTP server: the rest of a small worker config. */
+const IN_MEMORY_HELLO = [
+  'storage: inMemory',
+  'services:',
+  '  - name: HelloService',
+  '    executor: {concurrency: 1}',
+  'observability: {enabled: false}',
+];
+
 /** A Pulsar-only config (in-memory storage) for `webServiceUrl`, with `extra` lines under transport.pulsar. */
 function pulsarOnlyConfig(name: string, webServiceUrl: string, extra: string[] = []): string {
   return file(
@@ -68,11 +77,7 @@ function pulsarOnlyConfig(name: string, webServiceUrl: string, extra: string[] =
       '    tenant: start-errors',
       '    namespace: dev',
       ...extra.map((line) => `    ${line}`),
-      'storage: inMemory',
-      'services:',
-      '  - name: HelloService',
-      '    executor: {concurrency: 1}',
-      'observability: {enabled: false}',
+      ...IN_MEMORY_HELLO,
     ].join('\n'),
   );
 }
@@ -81,17 +86,7 @@ describe('runWorkerMain', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a worker holding no socket (in-memory, no HTTP) serves until SIGTERM, then exits 0', async () => {
-    const config = file(
-      'in-memory.yml',
-      [
-        'transport: inMemory',
-        'storage: inMemory',
-        'services:',
-        '  - name: HelloService',
-        '    executor: {concurrency: 1}',
-        'observability: {enabled: false}',
-      ].join('\n'),
-    );
+    const config = file('in-memory.yml', ['transport: inMemory', ...IN_MEMORY_HELLO].join('\n'));
     const worker = run(['--config', config]);
     await waitFor('the worker to start', async () =>
       /worker started/.test(worker.out()) ? true : undefined,
