@@ -3,7 +3,7 @@
  * broker (no authentication), in a fresh tenant: created, then found on a second run (idempotent),
  * and a real refusal stops it. Each pulsar-admin call starts a JVM (~2-3 s here), so the project
  * keeps one service: tenant, namespace, grant, then its topic, subscription, DLQ topic and DLQ
- * subscription (7 calls); provision-script.test.ts asserts the calls of larger projects.
+ * subscription (7 calls); provision-script.test.ts checks the steps of larger projects.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

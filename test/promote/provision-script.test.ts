@@ -1,9 +1,10 @@
 /**
- * pulsar/provision.sh as promote generates it: valid POSIX sh (`sh -n`), the exact pulsar-admin
- * calls it makes for the sample project (names as the runtime makes them), what it reads from the
- * environment, the worker groups' selection, names left to variables, no secret value, `--check`.
- * The calls are recorded by a stand-in `PULSAR_ADMIN_BIN` that prints its arguments and succeeds;
- * provision-pulsar.test.ts runs the script against the real broker.
+ * pulsar/provision.sh as promote generates it: valid POSIX sh (`sh -n`), the exact steps it runs
+ * for the sample project (names as the runtime makes them), what it reads from the environment,
+ * the worker groups' selection, names left to variables, no secret value, `--check`.
+ * Checked on the script's text (the commands it runs, in order) and by running sh on it where no
+ * pulsar-admin is reached (its prologue; a refusal to start). provision-pulsar.test.ts runs it with
+ * the real pulsar-admin against the test broker, provision-auth.test.ts with admin tokens.
  */
 
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is shell and config syntax
@@ -44,64 +45,77 @@ function syntaxCheck(script: string): { status: number | null; stderr: string } 
   return { status: result.status, stderr: result.stderr };
 }
 
+/** The lines between `set -eu` and the shell functions: what the script reads from the environment. */
+function prologue(script: string): string[] {
+  const body = script.slice(script.indexOf('\nset -eu\n') + 1, script.indexOf('\nadmin() {\n'));
+  return body.split('\n').filter((line) => line !== '' && line !== 'set -eu');
+}
+
 /**
- * Runs the script with a pulsar-admin stand-in that prints each call's arguments (one line a call,
- * arguments separated by a tab) and succeeds; returns the calls, the output and the exit status.
+ * The commands the script runs after its functions, in order, a continued line joined: its
+ * `step` calls (a pulsar-admin call each), `create_topic` / `create_subscription`, the final echo.
+ * What the functions make of them is run against the real broker by provision-pulsar.test.ts.
  */
-function record(script: string, env: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'provision-script-'));
+function invocations(script: string): string[] {
+  return script
+    .replace(/ \\\n\s+/g, ' ')
+    .split('\n')
+    .filter((line) => /^(step|create_topic|create_subscription|echo) /.test(line));
+}
+
+/** The four commands for one consumed topic: topic, subscription, DLQ topic, DLQ subscription. */
+function topicInvocations(topic: string, subscription: string): string[] {
+  const dlq = `${topic}-${subscription}-DLQ`;
+  return [
+    `create_topic ${topic}`,
+    `create_subscription ${topic} ${subscription}`,
+    `create_topic ${dlq}`,
+    `create_subscription ${dlq} ${subscription}-dlq`,
+  ];
+}
+
+/** The words sh makes of a command line (quotes removed, `$VAR` from `env`), without running it. */
+function shellWords(line: string, env: Record<string, string>): string[] {
+  const result = spawnSync('sh', ['-c', 'eval "set -- $1"; printf \'%s\\n\' "$@"', 'sh', line], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return result.stdout.split('\n').slice(0, -1);
+}
+
+/**
+ * Runs the whole script with only `env` (no PULSAR_ADMIN_BIN: the default bin/pulsar-admin, which
+ * does not exist in the empty directory it runs in, so a run that reached it would say `failed:`).
+ */
+function runUnprovisioned(script: string, env: Record<string, string>) {
+  const cwd = mkdtempSync(join(tmpdir(), 'provision-script-'));
   try {
-    const recorder = join(dir, 'pulsar-admin');
-    writeFileSync(recorder, `#!/bin/sh\n(IFS='\t'; printf '%s\\n' "$*") >> "${dir}/calls"\n`, {
-      mode: 0o755,
-    });
-    writeFileSync(join(dir, 'calls'), '');
     const result = spawnSync('sh', ['-c', script], {
+      cwd,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', PULSAR_ADMIN_BIN: recorder, ...env },
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
-    const calls = readFileSync(join(dir, 'calls'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.split('\t'));
-    return { calls, status: result.status, stdout: result.stdout, stderr: result.stderr };
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(cwd, { recursive: true, force: true });
   }
 }
 
-const ADMIN = ['--admin-url', 'http://pulsar-admin.example:8080'];
-const ENV = { PULSAR_ADMIN_URL: ADMIN[1]!, WORKER_ROLE: 'orders-worker' };
-
-/** The four calls for one consumed topic: topic, subscription, DLQ topic, DLQ subscription. */
-function topicCalls(namespace: string, topic: string, subscription: string): string[][] {
-  const full = `persistent://${namespace}/${topic}`;
-  const dlq = `${full}-${subscription}-DLQ`;
-  return [
-    [...ADMIN, 'topics', 'create', full],
-    [
-      ...ADMIN,
-      'topics',
-      'create-subscription',
-      '--subscription',
-      subscription,
-      '--messageId',
-      'earliest',
-      full,
-    ],
-    [...ADMIN, 'topics', 'create', dlq],
-    [
-      ...ADMIN,
-      'topics',
-      'create-subscription',
-      '--subscription',
-      `${subscription}-dlq`,
-      '--messageId',
-      'earliest',
-      dlq,
-    ],
-  ];
+/** Runs the script's prologue only (nothing is called) and returns the values it settled on. */
+function settledValues(script: string, env: Record<string, string>) {
+  const head = script.slice(0, script.indexOf('\nadmin() {\n'));
+  const print = 'printf \'%s\\n\' "$TENANT" "$NAMESPACE" "$WORKER_ROLE" "$PULSAR_ADMIN_BIN"';
+  const result = spawnSync('sh', ['-c', `${head}\n${print}\n`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const [tenant, namespace, workerRole, bin] = result.stdout.split('\n');
+  return { tenant, namespace, workerRole, bin };
 }
+
+const ENV = { PULSAR_ADMIN_URL: 'http://pulsar-admin.example:8080', WORKER_ROLE: 'orders-worker' };
 
 describe('pulsar/provision.sh for the sample project', () => {
   const files = promoted(appFixture);
@@ -115,60 +129,41 @@ describe('pulsar/provision.sh for the sample project', () => {
     assert.match(broken.stderr, /syntax error/i);
   });
 
-  it('calls pulsar-admin for the tenant, namespace, grant, then each consumed topic and its DLQ', () => {
-    const { calls, status, stdout, stderr } = record(script, ENV);
-    assert.equal(status, 0, stderr);
-    const ns = 'acme/production';
-    assert.deepEqual(calls, [
-      [...ADMIN, 'tenants', 'create', 'acme'],
-      [...ADMIN, 'namespaces', 'create', ns],
-      [
-        ...ADMIN,
-        'namespaces',
-        'grant-permission',
-        ns,
-        '--role',
-        'orders-worker',
-        '--actions',
-        'produce,consume',
-      ],
-      ...topicCalls(ns, 'task-executor:ImageResizer', 'task-executor-subscription'),
-      ...topicCalls(ns, 'task-executor:PaymentGateway', 'task-executor-subscription'),
-      ...topicCalls(ns, 'task-executor:EmailSender', 'task-executor-subscription'),
-      ...topicCalls(ns, 'workflow-engine:OrderWorkflow', 'workflow-engine-subscription'),
+  it('calls pulsar-admin for the tenant, namespace, grant, then each consumed topic and its DLQ (its steps, in order)', () => {
+    assert.deepEqual(prologue(script), [
+      ': "${PULSAR_ADMIN_URL:?set PULSAR_ADMIN_URL to the admin URL of the Pulsar cluster}"',
+      ': "${WORKER_ROLE:?set WORKER_ROLE to the role of the workers (the sub claim of their token)}"',
+      'PULSAR_ADMIN_BIN=${PULSAR_ADMIN_BIN:-bin/pulsar-admin}',
+      'TENANT=acme',
+      'NAMESPACE=production',
     ]);
-    assert.match(stdout, /^done: {3}tenant acme$/m);
-    assert.match(stdout, /^Pulsar provisioned for orders-worker \(production\) in acme\/production$/m);
-  });
-
-  it('authenticates with the admin token from PULSAR_ADMIN_TOKEN_FILE or PULSAR_ADMIN_TOKEN', () => {
-    const plugin = ['--auth-plugin', 'org.apache.pulsar.client.impl.auth.AuthenticationToken'];
-    const fromFile = record(script, { ...ENV, PULSAR_ADMIN_TOKEN_FILE: '/run/secrets/admin.jwt' });
-    assert.equal(fromFile.status, 0, fromFile.stderr);
-    assert.deepEqual(fromFile.calls[0], [
-      ...ADMIN,
-      ...plugin,
-      '--auth-params',
-      'file:///run/secrets/admin.jwt',
-      'tenants',
-      'create',
-      'acme',
+    assert.deepEqual(invocations(script), [
+      'step "tenant $TENANT" tenants create "$TENANT"',
+      'step "namespace $TENANT/$NAMESPACE" namespaces create "$TENANT/$NAMESPACE"',
+      'step "produce,consume on $TENANT/$NAMESPACE for role $WORKER_ROLE" namespaces grant-permission "$TENANT/$NAMESPACE" --role "$WORKER_ROLE" --actions produce,consume',
+      ...topicInvocations('task-executor:ImageResizer', 'task-executor-subscription'),
+      ...topicInvocations('task-executor:PaymentGateway', 'task-executor-subscription'),
+      ...topicInvocations('task-executor:EmailSender', 'task-executor-subscription'),
+      ...topicInvocations('workflow-engine:OrderWorkflow', 'workflow-engine-subscription'),
+      'echo "Pulsar provisioned for orders-worker (production) in $TENANT/$NAMESPACE"',
     ]);
-    const token = 'eyJhbGciOiJIUzI1NiJ9.admin-token-value.sig';
-    const inline = record(script, { ...ENV, PULSAR_ADMIN_TOKEN: token });
-    assert.deepEqual(inline.calls.at(-1)!.slice(2, 6), [...plugin, '--auth-params', `token:${token}`]);
-    assert.equal(inline.calls.length, 19);
-    assert.equal(`${inline.stdout}${inline.stderr}`.includes(token), false, 'the token is never printed');
+    assert.deepEqual(settledValues(script, ENV), {
+      tenant: 'acme',
+      namespace: 'production',
+      workerRole: 'orders-worker',
+      bin: 'bin/pulsar-admin',
+    });
   });
 
   it('refuses to start without the admin URL or the workers role, calling nothing', () => {
     for (const missing of ['PULSAR_ADMIN_URL', 'WORKER_ROLE'] as const) {
       const env: Record<string, string> = { ...ENV };
       delete env[missing];
-      const { calls, status, stderr } = record(script, env);
+      const { status, stdout, stderr } = runUnprovisioned(script, env);
       assert.notEqual(status, 0, missing);
       assert.match(stderr, new RegExp(`${missing}: set ${missing} to the`));
-      assert.deepEqual(calls, []);
+      assert.doesNotMatch(stderr, /failed:/);
+      assert.equal(stdout, '');
     }
   });
 
@@ -227,12 +222,13 @@ describe('pulsar/provision.sh from other configs', () => {
       script,
       /^TENANT="\$\{PULSAR_TENANT:\?set PULSAR_TENANT: the Pulsar tenant \(transport\.pulsar\.tenant\)\}"$/m,
     );
+    assert.equal(invocations(script)[0], 'step "tenant $TENANT" tenants create "$TENANT"');
     assert.equal(syntaxCheck(script).status, 0);
-    const unset = record(script, ENV);
+    const unset = runUnprovisioned(script, ENV);
     assert.notEqual(unset.status, 0);
     assert.match(unset.stderr, /PULSAR_TENANT: set PULSAR_TENANT/);
-    const set = record(script, { ...ENV, PULSAR_TENANT: 'acme-eu' });
-    assert.deepEqual(set.calls[0]!.slice(2), ['tenants', 'create', 'acme-eu']);
+    assert.equal(unset.stdout, '');
+    assert.equal(settledValues(script, { ...ENV, PULSAR_TENANT: 'acme-eu' }).tenant, 'acme-eu');
     assert.throws(
       () => patchedScript(appFixture, { set: [['transport.pulsar.tenant', 'acme-${REGION}']] }),
       /transport\.pulsar\.tenant is still 'acme-\$\{REGION\}' at promote time: set its variable when promoting/,
@@ -246,9 +242,14 @@ describe('pulsar/provision.sh from other configs', () => {
         ['transport.pulsar.adminRoles', ["ops team's"]],
       ],
     });
-    const { calls, status } = record(script, ENV);
-    assert.equal(status, 0);
-    assert.deepEqual(calls[0]!.slice(2), [
+    const tenantStep = invocations(script)[0]!;
+    assert.equal(
+      tenantStep,
+      `step "tenant $TENANT" tenants create "$TENANT" --allowed-clusters eu-west,eu-central --admin-roles 'ops team'\\''s'`,
+    );
+    assert.deepEqual(shellWords(tenantStep, { TENANT: 'acme' }), [
+      'step',
+      'tenant acme',
       'tenants',
       'create',
       'acme',
@@ -268,8 +269,9 @@ describe('pulsar/provision.sh from other configs', () => {
     assert.match(script, /^WORKER_ROLE=\$\{WORKER_ROLE:-orders-worker-prod\}$/m);
     assert.equal(script.includes(token), false);
     assert.equal(script.includes('c2lnbmF0dXJlLXMzY3IzdA'), false);
-    const { calls } = record(script, { PULSAR_ADMIN_URL: ADMIN[1]! });
-    assert.deepEqual(calls[2]!.slice(5, 7), ['--role', 'orders-worker-prod']);
+    const admin = { PULSAR_ADMIN_URL: ENV.PULSAR_ADMIN_URL };
+    assert.equal(settledValues(script, admin).workerRole, 'orders-worker-prod');
+    assert.equal(settledValues(script, { ...admin, WORKER_ROLE: 'other' }).workerRole, 'other');
   });
 });
 

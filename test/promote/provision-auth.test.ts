@@ -1,0 +1,162 @@
+/**
+ * pulsar/provision.sh authenticating with an admin token, run for real: the Pulsar distribution's
+ * bin/pulsar-admin against a private broker with token authentication and authorization (superuser
+ * `admin`, runtime/test/fixtures/pulsar-authz.ts). The token comes from PULSAR_ADMIN_TOKEN_FILE, or
+ * from PULSAR_ADMIN_TOKEN, each run in its own tenant; a role that is not a superuser is refused at
+ * the tenant step; no run prints the token. The project keeps no service or workflow, so a run is
+ * three pulsar-admin calls (tenant, namespace, grant): each starts a JVM (~2-3 s here).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { PulsarAdmin } from '@infinitic/runtime';
+import { loadProject } from '../../src/promote/project.ts';
+import { generateFiles } from '../../src/promote/promote.ts';
+import { appFixture, copyFixture, patchYaml } from './helpers.ts';
+
+// The runtime's private-broker fixture, loaded from source by URL (so tsc does not try to rewrite
+// a path into the runtime's tests): the part of its AuthzBroker this file uses.
+const authzFixture = new URL('../../runtime/test/fixtures/pulsar-authz.ts', import.meta.url).href;
+interface AuthzBroker {
+  readonly webServiceUrl: string;
+  readonly tokens: Readonly<Record<string, string>>;
+  readonly admin: PulsarAdmin;
+  readonly startedInMs: number;
+  stop(): Promise<void>;
+}
+const { startAuthzBroker } = (await import(authzFixture)) as {
+  startAuthzBroker(roles: string[]): Promise<AuthzBroker>;
+};
+
+const cache = process.env.INFINITIC_CACHE ?? join(homedir(), '.cache', 'create-infinitic-app');
+const PULSAR_ADMIN = join(cache, 'pulsar', 'apache-pulsar-4.0.8', 'bin', 'pulsar-admin');
+const NAMESPACE = 'production';
+const WORKER_ROLE = 'orders-worker';
+const OPS_ROLE = 'ops'; // a role with a valid token but no superuser rights
+
+/** The script promote writes for the sample project without services and workflows, in `tenant`. */
+function script(tenant: string): string {
+  using copy = copyFixture(appFixture);
+  patchYaml(join(copy.dir, 'config', 'base.yml'), { remove: ['services', 'workflows'] });
+  patchYaml(join(copy.dir, 'config', 'production.yml'), {
+    remove: ['deployment.workerGroups'],
+    set: [['transport.pulsar.tenant', tenant]],
+  });
+  const project = loadProject({ env: 'production', dir: copy.dir, variables: {} });
+  const file = generateFiles(project, 'all', join(copy.dir, 'deploy')).find(
+    (f) => f.path === 'pulsar/provision.sh',
+  );
+  assert.ok(file);
+  assert.equal(file.content.match(/^create_(topic|subscription) /m), null, 'no topic to provision');
+  return file.content;
+}
+
+type Auth = { PULSAR_ADMIN_TOKEN_FILE: string } | { PULSAR_ADMIN_TOKEN: string };
+
+/** Runs the script with the real pulsar-admin against `broker`, authenticated by `auth`. */
+function provision(broker: AuthzBroker, tenant: string, auth: Auth) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.PULSAR_ADMIN_TOKEN;
+  delete env.PULSAR_ADMIN_TOKEN_FILE;
+  Object.assign(env, auth, {
+    PULSAR_ADMIN_URL: broker.webServiceUrl,
+    WORKER_ROLE,
+    PULSAR_ADMIN_BIN: PULSAR_ADMIN,
+    // A short-lived CLI: the quick JIT tier starts it ~20% faster.
+    PULSAR_EXTRA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+  });
+  const child = spawn('sh', ['-c', script(tenant)], { env, timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('pulsar/provision.sh with an admin token, on a broker with authorization', () => {
+  let broker: AuthzBroker;
+  const dir = mkdtempSync(join(tmpdir(), 'provision-auth-'));
+
+  before(async () => {
+    assert.ok(existsSync(PULSAR_ADMIN), `${PULSAR_ADMIN} is missing: provision it with scripts/test-env`);
+    broker = await startAuthzBroker([OPS_ROLE]);
+  });
+
+  after(async () => {
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A GET on the broker's admin REST with the admin token: the body when 200, else the status. */
+  async function adminGet(path: string): Promise<unknown> {
+    const res = await broker.admin.request('GET', path);
+    return res.status === 200 ? res.body : res.status;
+  }
+
+  /** What the broker holds for `tenant`; a role's actions sorted (the broker keeps them as a set). */
+  async function provisioned(tenant: string) {
+    const permissions = (await adminGet(`/namespaces/${tenant}/${NAMESPACE}/permissions`)) as Record<
+      string,
+      string[]
+    >;
+    return {
+      tenant: await adminGet(`/tenants/${tenant}`),
+      namespaces: await adminGet(`/namespaces/${tenant}`),
+      permissions: Object.fromEntries(
+        Object.entries(permissions).map(([role, actions]) => [role, actions.toSorted()]),
+      ),
+    };
+  }
+
+  it('creates the tenant, namespace and grant with the token of PULSAR_ADMIN_TOKEN_FILE or PULSAR_ADMIN_TOKEN', async (t) => {
+    t.diagnostic(`authz broker healthy ${broker.startedInMs} ms after docker run`);
+    const token = broker.tokens.admin!;
+    const tokenFile = join(dir, 'admin.jwt');
+    writeFileSync(tokenFile, token, { mode: 0o600 });
+    const runs = [
+      { tenant: 'acme-file', auth: { PULSAR_ADMIN_TOKEN_FILE: tokenFile } },
+      { tenant: 'acme-inline', auth: { PULSAR_ADMIN_TOKEN: token } },
+    ];
+    // Both at once: each run is three JVM starts in a row.
+    const results = await Promise.all(runs.map(({ tenant, auth }) => provision(broker, tenant, auth)));
+    for (const [i, { tenant }] of runs.entries()) {
+      const { status, stdout, stderr } = results[i]!;
+      assert.equal(status, 0, `${tenant}: ${stderr}`);
+      assert.deepEqual(stdout.split('\n'), [
+        `done:   tenant ${tenant}`,
+        `done:   namespace ${tenant}/${NAMESPACE}`,
+        `done:   produce,consume on ${tenant}/${NAMESPACE} for role ${WORKER_ROLE}`,
+        `Pulsar provisioned for orders-worker (production) in ${tenant}/${NAMESPACE}`,
+        '',
+      ]);
+      assert.equal(`${stdout}${stderr}`.includes(token), false, 'the token is never printed');
+      assert.deepEqual(await provisioned(tenant), {
+        tenant: { adminRoles: [], allowedClusters: ['standalone'] },
+        namespaces: [`${tenant}/${NAMESPACE}`],
+        permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
+      });
+    }
+  });
+
+  it("stops at the tenant step with pulsar-admin's refusal for a role that is not a superuser", async () => {
+    const token = broker.tokens[OPS_ROLE]!;
+    const tenant = 'acme-ops';
+    const { status, stdout, stderr } = await provision(broker, tenant, { PULSAR_ADMIN_TOKEN: token });
+    assert.equal(status, 1);
+    assert.equal(stdout, '');
+    assert.match(stderr, new RegExp(`^failed: tenant ${tenant}\\n`));
+    assert.match(stderr, /^Reason: Unauthorized .* about operation \[CREATE_TENANT\]/m);
+    assert.equal(stderr.includes(token), false, 'the token is never printed');
+    assert.equal(await adminGet(`/tenants/${tenant}`), 404);
+  });
+});
