@@ -18,6 +18,7 @@ import type { Transport } from '../../runtime/src/transport/transport.ts';
 import { InfiniticWorker } from '../../runtime/src/worker/infinitic-worker.ts';
 import { proxyService, WorkflowClient, WorkflowEngine } from '../../runtime/src/workflow/index.ts';
 import {
+  deleteRedisKeys,
   inMemoryBackend,
   pulsarTenant,
   redisStorageOptions,
@@ -83,6 +84,7 @@ async function backend(kind: string, tag: string): Promise<Backend> {
     close: async () => {
       await pulsar.transport.close(0);
       await storage.close();
+      await deleteRedisKeys(`bench-wf-${id}:`); // thousands of instance records per run
       await pulsar.close();
     },
   };
