@@ -73,6 +73,7 @@ before(async () => {
       '  redis:',
       `    host: ${redisUrl.hostname}`,
       `    port: \${REDIS_PORT:-${redisUrl.port || 6379}}`,
+      `    keyPrefix: '${NAME}:'`, // every key of this run (task results too) goes in after()
       'workflows:',
       `  - name: ${NAME}`,
       '    executor: { concurrency: 2 }',
@@ -105,7 +106,7 @@ after(async () => {
   await worker?.close();
   const redis = new Redis(services.redisUrl);
   try {
-    const keys = await redis.keys(`*${NAME}*`);
+    const keys = await redis.keys(`${NAME}:*`);
     if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();

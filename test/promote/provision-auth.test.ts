@@ -3,7 +3,8 @@
  * bin/pulsar-admin against a private broker with token authentication and authorization (superuser
  * `admin`, runtime/test/fixtures/pulsar-authz.ts). The token comes from PULSAR_ADMIN_TOKEN_FILE, or
  * from PULSAR_ADMIN_TOKEN, each run in its own tenant; a role that is not a superuser is refused at
- * the tenant step; no run prints the token. The project keeps no service or workflow, so a run is
+ * the tenant step unless it administers that tenant (the broker answers 409 "already exist" before
+ * it checks the role); no run prints the token. The project keeps no service or workflow, so a run is
  * three pulsar-admin calls (tenant, namespace, grant): each starts a JVM (~2-3 s here).
  */
 import assert from 'node:assert/strict';
@@ -158,5 +159,24 @@ describe('pulsar/provision.sh with an admin token, on a broker with authorizatio
     assert.match(stderr, /^Reason: Unauthorized .* about operation \[CREATE_TENANT\]/m);
     assert.equal(stderr.includes(token), false, 'the token is never printed');
     assert.equal(await adminGet(`/tenants/${tenant}`), 404);
+  });
+
+  it("provisions with a tenant admin's token once a superuser has created the tenant (409 for it too)", async () => {
+    const token = broker.tokens[OPS_ROLE]!;
+    const tenant = 'acme-owned';
+    await broker.admin.createTenant(tenant, { allowedClusters: ['standalone'], adminRoles: [OPS_ROLE] });
+    const { status, stdout, stderr } = await provision(broker, tenant, { PULSAR_ADMIN_TOKEN: token });
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(stdout.split('\n').slice(0, 3), [
+      `exists: tenant ${tenant}`,
+      `done:   namespace ${tenant}/${NAMESPACE}`,
+      `done:   produce,consume on ${tenant}/${NAMESPACE} for role ${WORKER_ROLE}`,
+    ]);
+    assert.equal(`${stdout}${stderr}`.includes(token), false, 'the token is never printed');
+    assert.deepEqual(await provisioned(tenant), {
+      tenant: { adminRoles: [OPS_ROLE], allowedClusters: ['standalone'] },
+      namespaces: [`${tenant}/${NAMESPACE}`],
+      permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
+    });
   });
 });

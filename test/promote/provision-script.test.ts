@@ -175,6 +175,10 @@ describe('pulsar/provision.sh for the sample project', () => {
     assert.match(section, /`response:\{client\}` topics/);
     assert.match(section, /auto topic creation .* or the clients' role must be allowed to create topics/s);
     assert.match(section, /each of the 4 topics/);
+    assert.match(
+      section,
+      /a superuser's, or one of the tenant's admin roles once a superuser has created\sthe tenant/,
+    );
   });
 });
 
