@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { InfiniticClient } from '../../runtime/src/client/infinitic-client.ts';
+import { parseConfig } from '../../runtime/src/config/index.ts';
 import { createRedisStorage } from '../../runtime/src/storage/redis-storage.ts';
 import { rawRoundTrip } from '../../runtime/src/transport/pulsar-ws/bench-raw.ts';
 import { PulsarWsTransport } from '../../runtime/src/transport/pulsar-ws/pulsar-ws-transport.ts';
@@ -39,6 +40,18 @@ const UNLOADED = Math.min(500, Math.max(50, Math.ceil(TASKS / 10)));
 const adminUrl = process.env.PULSAR_ADMIN_URL ?? 'http://127.0.0.1:8080';
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+// Both Pulsar runs get the namespace policies a worker's config gives by default (Infinitic's:
+// deduplication, retention, TTLs), so the figures are those of a generated project.
+const POLICIES = parseConfig({
+  transport: {
+    pulsar: {
+      brokerServiceUrl: 'pulsar://unused:6650',
+      webServiceUrl: adminUrl,
+      tenant: 'x',
+      namespace: 'x',
+    },
+  },
+}).transport.pulsar?.policies;
 const log = (text: string) => {
   if (!values.json) console.log(text);
 };
@@ -115,6 +128,7 @@ async function benchRuntime(): Promise<Figures> {
     tenant,
     namespace: 'bench',
     clientName: 'bench-runtime',
+    policies: POLICIES,
   });
   const storage = await createRedisStorage({
     host: redisUrl.hostname,
@@ -186,7 +200,7 @@ async function storageBreakdown(worker: InfiniticWorker): Promise<string> {
 
 async function benchRaw(): Promise<Figures> {
   const tenant = `bench-raw-${id}`;
-  const options = { webServiceUrl: adminUrl, tenant, namespace: 'bench' };
+  const options = { webServiceUrl: adminUrl, tenant, namespace: 'bench', policies: POLICIES };
   try {
     const run = (messages: number, concurrency: number) =>
       rawRoundTrip(options, {

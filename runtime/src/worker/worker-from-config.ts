@@ -82,6 +82,7 @@ export function transportFromConfig(
       ...(pulsar.allowedClusters ? { allowedClusters: pulsar.allowedClusters } : {}),
       ...(pulsar.adminRoles ? { adminRoles: pulsar.adminRoles } : {}),
     },
+    policies: pulsar.policies,
     consumer: {
       maxRedeliverCount: consumer.maxRedeliverCount,
       ...(consumer.negativeAckRedeliveryDelaySeconds !== undefined

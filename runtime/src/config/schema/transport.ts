@@ -148,20 +148,52 @@ const consumerSchema = z
 
 const policiesSchema = z
   .strictObject({
-    retentionTimeMinutes: int(-1).default(10080),
-    retentionSizeMB: int(-1).default(1024),
-    messageTTLSeconds: int(0).default(1209600),
-    timerTTLSeconds: int(0).default(31622400),
-    delayedDeliveryTickTimeMillis: int(1).default(1000),
-    maxDeliveryDelayInMillis: int(0).default(0),
-    schemaCompatibilityStrategy: str().default('BACKWARD_TRANSITIVE'),
-    allowAutoTopicCreation: bool().default(false),
+    retentionTimeMinutes: int(-1)
+      .default(10080)
+      .describe('Minutes acknowledged messages are kept (-1: for ever)'),
+    retentionSizeMB: int(-1).default(1024).describe('Megabytes of acknowledged messages kept (-1: no limit)'),
+    messageTTLSeconds: int(0)
+      .default(1209600)
+      .describe('Seconds before an unacknowledged message expires (0: never)'),
+    timerTTLSeconds: int(0)
+      .default(31622400)
+      .describe(
+        'TTL of the workflow-engine topics, which carry the timers (set when their topic is created)',
+      ),
+    delayedDeliveryTickTimeMillis: int(1)
+      .default(1000)
+      .describe(
+        "Accepted, not applied: on Pulsar 4.0.8 a namespace-level delayed-delivery policy made delayed messages arrive at once; the broker's setting applies",
+      ),
+    maxDeliveryDelayInMillis: int(0)
+      .default(0)
+      .describe('Accepted, not applied (as delayedDeliveryTickTimeMillis); the broker setting applies'),
+    schemaCompatibilityStrategy: z
+      .enum([
+        'UNDEFINED',
+        'ALWAYS_INCOMPATIBLE',
+        'ALWAYS_COMPATIBLE',
+        'BACKWARD',
+        'FORWARD',
+        'FULL',
+        'BACKWARD_TRANSITIVE',
+        'FORWARD_TRANSITIVE',
+        'FULL_TRANSITIVE',
+      ])
+      .default('BACKWARD_TRANSITIVE'),
+    // Infinitic: false. true here: clients receive results on `response:{client}` topics with
+    // generated names, which a least-privilege role can only get from auto topic creation.
+    allowAutoTopicCreation: bool()
+      .default(true)
+      .describe(
+        "Infinitic's default is false; true here so clients' response topics are created on first use. false: every topic must exist before use (workers and clients create those they use when their role may)",
+      ),
     schemaValidationEnforced: bool().default(true),
     isAllowAutoUpdateSchema: bool().default(true),
     deduplicationEnabled: bool().default(true),
   })
   .describe(
-    "Infinitic's namespace policies, accepted for compatibility but not applied yet: set them on the namespace with pulsar-admin",
+    "Infinitic's namespace policies, applied when a worker, a client or pulsar/provision.sh creates the namespace; an existing namespace is left as it is",
   );
 
 export const pulsarSchema = z

@@ -107,7 +107,7 @@ export class PulsarNativeTransport implements Transport {
 
   #openProducer(topic: string): NativeTopicProducer {
     const producer = new NativeTopicProducer(
-      this.#provisioner.provision().then(() =>
+      this.#provisioner.ensureTopic(topic).then(() =>
         this.#client.createProducer({
           topic: fullTopic(this.options, topic),
           sendTimeoutMs: this.options.sendTimeoutMs ?? WS_DEFAULTS.sendTimeoutMs,

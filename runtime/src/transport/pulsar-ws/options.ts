@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { InfiniticError } from '../../errors.ts';
+import type { NamespacePolicies } from './namespace-policies.ts';
 
 export interface PulsarTlsOptions {
   /** CA bundle (PEM) trusted for the broker's certificate. */
@@ -51,6 +52,12 @@ export interface PulsarWsTransportOptions extends PulsarConnectionOptions {
     allowedClusters?: string[];
     adminRoles?: string[];
   };
+  /**
+   * Infinitic's namespace policies, applied when this transport creates the namespace (an existing
+   * one is left as it is); `timerTTLSeconds` goes to the `workflow-engine:*` topics it creates.
+   * Default: none (the broker's defaults).
+   */
+  policies?: NamespacePolicies;
   /** Defaults of every subscription (each `subscribe` may override). */
   consumer?: {
     /** Messages the broker pushes ahead per consumer (max 1000). Default: concurrency + 10. */

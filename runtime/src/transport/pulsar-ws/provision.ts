@@ -2,14 +2,19 @@
  * Creates a transport's tenant and namespace when missing (shared by the WebSocket and native
  * transports). A role the broker does not allow to check or create them (a least-privilege
  * worker token with produce/consume only) is not an error: like Infinitic's bootstrap, it warns
- * once and assumes an operator provisioned them. A refused token (401) still fails.
+ * once and assumes an operator provisioned them. A refused token (401) still fails. A namespace
+ * created here gets the configured policies (namespace-policies.ts).
  */
 import { InfiniticError } from '../../errors.ts';
+import { namespacePoliciesBody } from './namespace-policies.ts';
 import { type PulsarWsTransportOptions, tokenRole } from './options.ts';
 import { isRoleRefusal, type PulsarAdmin } from './pulsar-admin.ts';
 import { roleText, type Warn } from './warnings.ts';
 
-type NamespaceOptions = Pick<PulsarWsTransportOptions, 'tenant' | 'namespace' | 'admin' | 'token'>;
+type NamespaceOptions = Pick<
+  PulsarWsTransportOptions,
+  'tenant' | 'namespace' | 'admin' | 'token' | 'policies'
+>;
 
 export async function provisionNamespace(
   admin: PulsarAdmin,
@@ -44,5 +49,9 @@ async function createWhenMissing(admin: PulsarAdmin, options: NamespaceOptions):
       `Pulsar namespace ${tenant}/${namespace} does not exist and admin.createNamespace is false: create it first`,
     );
   }
-  await admin.createNamespace(tenant, namespace);
+  await admin.createNamespace(
+    tenant,
+    namespace,
+    options.policies ? namespacePoliciesBody(options.policies) : undefined,
+  );
 }

@@ -207,6 +207,16 @@ export class PulsarAdmin {
     await this.call('PUT', `/persistent/${path(tenant, namespace, topic)}`, undefined, OK_IF_EXISTS);
   }
 
+  /** The topic's own message TTL in seconds; undefined when it has none (the namespace's applies). */
+  async topicMessageTtl(tenant: string, namespace: string, topic: string): Promise<number | undefined> {
+    const res = await this.call('GET', `/persistent/${path(tenant, namespace, topic)}/messageTTL`);
+    return typeof res.body === 'number' ? res.body : undefined;
+  }
+
+  async setTopicMessageTtl(tenant: string, namespace: string, topic: string, seconds: number): Promise<void> {
+    await this.call('POST', `/persistent/${path(tenant, namespace, topic)}/messageTTL?messageTTL=${seconds}`);
+  }
+
   /** Creates a durable subscription at the earliest position if missing (so it sees every message kept). */
   async createSubscription(tenant: string, namespace: string, topic: string, subscription: string) {
     // Several workers starting at once race to create the same subscription: the losers may get

@@ -14,6 +14,7 @@ import { InfiniticError } from '../../errors.ts';
 import { deadLetterSubscription } from '../topics.ts';
 import type { SubscriptionOptions } from '../transport.ts';
 import { validateSubscription } from '../validate-subscription.ts';
+import { carriesTimers } from './namespace-policies.ts';
 import { fullTopic, type PulsarWsTransportOptions, tokenRole, WS_DEFAULTS } from './options.ts';
 import { provisionNamespace } from './provision.ts';
 import { isRoleRefusal, type PulsarAdmin, PulsarAdminError } from './pulsar-admin.ts';
@@ -21,7 +22,7 @@ import { roleText, transportWarn, type Warn } from './warnings.ts';
 
 type ProvisionOptions = Pick<
   PulsarWsTransportOptions,
-  'tenant' | 'namespace' | 'admin' | 'consumer' | 'clientName' | 'token' | 'logger'
+  'tenant' | 'namespace' | 'admin' | 'consumer' | 'clientName' | 'token' | 'logger' | 'policies'
 >;
 
 /** The refusal when the broker refused the role, undefined when the call succeeded; other errors are thrown. */
@@ -90,6 +91,28 @@ export class PulsarProvisioner {
     return ensured;
   }
 
+  /**
+   * Creates the topic when missing, before a producer opens it, in a namespace configured without
+   * auto topic creation (`policies.allowAutoTopicCreation: false`); once per topic. A refusal is
+   * left to the send, which then fails saying the topic does not exist.
+   */
+  ensureTopic(topic: string): Promise<void> {
+    if (this.#options.policies?.allowAutoTopicCreation !== false) return this.provision();
+    let ensured = this.#ensured.get(topic);
+    if (!ensured) {
+      const { tenant, namespace } = this.#options;
+      ensured = this.provision()
+        .then(() => this.#admin.createTopic(tenant, namespace, topic))
+        .then(
+          () => this.#applyTimerTtl(topic),
+          (error: unknown) => void refusalOf(error),
+        );
+      this.#ensured.set(topic, ensured);
+      ensured.catch(() => this.#ensured.delete(topic));
+    }
+    return ensured;
+  }
+
   async #create(topic: string, subscription: string): Promise<void> {
     const { tenant, namespace } = this.#options;
     let topicRefused = await this.#admin
@@ -97,6 +120,7 @@ export class PulsarProvisioner {
       .then(() => undefined, refusalOf);
     // Refused, but there already (an operator pre-created it): nothing to warn about.
     if (topicRefused && (await this.#exists(topic))) topicRefused = undefined;
+    if (!topicRefused) await this.#applyTimerTtl(topic);
     const subscriptionRefused = await this.#admin
       .createSubscription(tenant, namespace, topic, subscription)
       .then(
@@ -117,6 +141,30 @@ export class PulsarProvisioner {
       );
     if (topicRefused || subscriptionRefused)
       this.#warnRefused(topic, subscription, topicRefused, subscriptionRefused);
+  }
+
+  /**
+   * A topic carrying timers gets `policies.timerTTLSeconds` as its own TTL, unless it has one
+   * already (set by an operator, or by an earlier start). A role that may not is warned about once.
+   */
+  async #applyTimerTtl(topic: string): Promise<void> {
+    const seconds = this.#options.policies?.timerTTLSeconds;
+    if (seconds === undefined || !carriesTimers(topic)) return;
+    const { tenant, namespace, token } = this.#options;
+    try {
+      if ((await this.#admin.topicMessageTtl(tenant, namespace, topic)) !== undefined) return;
+      await this.#admin.setTopicMessageTtl(tenant, namespace, topic, seconds);
+    } catch (error) {
+      const refused = refusalOf(error);
+      const key = `${topicKind(topic)}\u0000ttl`;
+      if (this.#warned.has(key)) return;
+      this.#warned.add(key);
+      const role = tokenRole(token);
+      this.#warn(
+        { tenant, namespace, role, topic, refused: `${refused.status} ${refused.reason}` },
+        `Pulsar: not allowed to set the timer TTL (${seconds} s) of ${topicKind(topic)} topics with ${roleText(role)}: timers further ahead than the namespace's message TTL would expire; an operator should set it (pulsar/provision.sh does)`,
+      );
+    }
   }
 
   /** Whether the topic exists; false when the role may not even look (a consume or produce role may). */

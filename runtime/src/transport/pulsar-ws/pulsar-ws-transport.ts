@@ -166,7 +166,7 @@ export class PulsarWsTransport implements Transport {
 
   /** The producer of `topic`, opened after provisioning (the send that follows takes it synchronously). */
   async #openProducer(topic: string): Promise<WsProducer> {
-    await this.provision();
+    await this.#provisioner.ensureTopic(topic);
     this.#lifecycle.assertOpen(true);
     const existing = this.#producers.get(topic); // a concurrent send may have opened it meanwhile
     if (existing) return existing;
