@@ -1,7 +1,7 @@
 /** The README.md written next to the generated files: what they are, apply order, recovery order. */
 import { imageOf, namesOf, portOf } from './k8s-manifests.ts';
 import type { PromoteProject } from './project.ts';
-import { PROVISION_SCRIPT } from './provision-script.ts';
+import { PROVISION_SCRIPT, retentionText } from './provision-script.ts';
 import type { ProvisionedName, PulsarProvisioning } from './pulsar-provisioning.ts';
 import { workerGroups } from './worker-groups.ts';
 
@@ -29,6 +29,14 @@ function provisioningSection(p: PulsarProvisioning): string[] {
     'subscription that keeps the dead letters. Subscriptions created in advance keep the messages sent',
     "before the first worker connects; without them those are kept only as the namespace's retention allows.",
     '',
+    "A namespace the script creates gets the config's `transport.pulsar.policies`: retention",
+    `(${retentionText(p.policies)}), message TTL (${p.policies.messageTTLSeconds} s), deduplication, auto topic creation, schema`,
+    "compatibility, validation and auto update (not delayed delivery: the broker's settings apply).",
+    'An existing namespace is left as it is: change its policies with `pulsar-admin namespaces`.',
+    'A `workflow-engine:*` topic the script',
+    `creates gets a message TTL of \`timerTTLSeconds\` (${p.policies.timerTTLSeconds} s): timers travel on it as delayed`,
+    "messages, which the namespace's message TTL would otherwise expire.",
+    '',
     'Run it before the first deployment, and again whenever a service or workflow is added (promote',
     'first: the script lists the topics of this config). Each step leaves what already exists as it',
     'is; any other failure stops the script with what pulsar-admin said.',
@@ -47,8 +55,8 @@ function provisioningSection(p: PulsarProvisioning): string[] {
     '```',
     '',
     'Clients receive results on `response:{client}` topics whose names are generated, so no script',
-    'can list them: the namespace must allow auto topic creation (the broker default,',
-    "`allowAutoTopicCreation=true`), or the clients' role must be allowed to create topics.",
+    'can list them: the namespace must allow auto topic creation (a namespace the script creates takes',
+    `\`allowAutoTopicCreation\` from the config: ${p.policies.allowAutoTopicCreation}), or the clients' role must be allowed to create topics.`,
     '',
     "Services and workflows implemented in code but absent from the config's `services:` and",
     '`workflows:` are unknown to promote: list them there so the script provisions their topics.',

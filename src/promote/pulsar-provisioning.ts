@@ -1,14 +1,16 @@
 /**
  * What an operator provisions on Pulsar for the workers, read from the promoted config: the tenant
  * and namespace, the workers' role, and for every topic a worker group consumes, its subscription,
- * its dead-letter topic and the subscription that keeps the dead letters. Every name comes from the
- * runtime's own naming (`topics`, `subscriptionFor`, `deadLetterSubscription`), so it is the one the
- * workers subscribe to.
+ * its dead-letter topic and the subscription that keeps the dead letters; the namespace policies
+ * (`transport.pulsar.policies`) and the timer TTL of the `workflow-engine:*` topics. Every name comes
+ * from the runtime's own naming (`topics`, `subscriptionFor`, `deadLetterSubscription`), so it is
+ * the one the workers subscribe to.
  */
 import {
   deadLetterSubscription,
   type InfiniticConfig,
   InfiniticError,
+  type PulsarConfig,
   subscriptionFor,
   tokenRole,
   topics,
@@ -16,6 +18,9 @@ import {
 import { namesOf } from './k8s-manifests.ts';
 import type { PromoteProject } from './project.ts';
 import { type WorkerGroup, workerGroups } from './worker-groups.ts';
+
+/** The config's `transport.pulsar.policies` (filled with their defaults by the schema). */
+export type NamespacePolicies = PulsarConfig['policies'];
 
 /** A name known at promote time, or the variable the script reads it from (a `${VAR}` left unset). */
 export type ProvisionedName = { value: string } | { variable: string; path: string };
@@ -29,6 +34,11 @@ export interface ConsumedTopic {
   deadLetterSubscription: string;
   /** The worker groups (Deployment names) that consume it. */
   groups: string[];
+  /**
+   * A topic-level message TTL for the topic when the script creates it: `timerTTLSeconds` for a
+   * `workflow-engine:*` topic, whose timers are delayed messages the namespace's TTL would expire.
+   */
+  messageTTLSeconds?: number;
 }
 
 export interface PulsarProvisioning {
@@ -38,6 +48,8 @@ export interface PulsarProvisioning {
   adminRoles?: string[];
   /** The workers' role when promote can know it: the `sub` claim of a token written in the config. */
   workerRole?: string;
+  /** Set on the namespace when the script creates it; an existing namespace is left as it is. */
+  policies: NamespacePolicies;
   topics: ConsumedTopic[];
 }
 
@@ -59,7 +71,12 @@ export function pulsarProvisioning(project: PromoteProject): PulsarProvisioning 
       ? { adminRoles: resolvedList(project, `${base}.adminRoles`, pulsar.adminRoles) }
       : {}),
     ...(workerRole ? { workerRole } : {}),
-    topics: consumedTopics(project.config, workerGroups(namesOf(project).app, project.config.deployment)),
+    policies: pulsar.policies,
+    topics: consumedTopics(
+      project.config,
+      workerGroups(namesOf(project).app, project.config.deployment),
+      pulsar.policies.timerTTLSeconds,
+    ),
   };
 }
 
@@ -99,7 +116,11 @@ function roleOfToken(project: PromoteProject): string | undefined {
  * workflow with `executor.concurrency: 0` run nowhere (runtime worker-from-config.ts). A name a
  * group selects but the config does not list is an implementation the worker runs with defaults.
  */
-function consumedTopics(config: InfiniticConfig, groups: WorkerGroup[]): ConsumedTopic[] {
+function consumedTopics(
+  config: InfiniticConfig,
+  groups: WorkerGroup[],
+  timerTTLSeconds: number,
+): ConsumedTopic[] {
   const services = new Map(
     config.services.map((s) => [s.name, s.executor !== undefined && s.executor.concurrency !== 0]),
   );
@@ -138,6 +159,7 @@ function consumedTopics(config: InfiniticConfig, groups: WorkerGroup[]): Consume
         deadLetterTopic: topics.deadLetter(topic, subscription),
         deadLetterSubscription: deadLetterSubscription(subscription),
         groups: consumedBy,
+        ...(kind === 'workflow' ? { messageTTLSeconds: timerTTLSeconds } : {}),
       };
     });
 }

@@ -4,8 +4,10 @@
  * `admin`, runtime/test/fixtures/pulsar-authz.ts). The token comes from PULSAR_ADMIN_TOKEN_FILE, or
  * from PULSAR_ADMIN_TOKEN, each run in its own tenant; a role that is not a superuser is refused at
  * the tenant step unless it administers that tenant (the broker answers 409 "already exist" before
- * it checks the role); no run prints the token. The project keeps no service or workflow, so a run is
- * three pulsar-admin calls (tenant, namespace, grant): each starts a JVM (~2-3 s here).
+ * it checks the role); no run prints the token. The namespace a run creates gets the config's
+ * policies (the schema's defaults here), set by the same token. The project keeps no service or
+ * workflow, so a run is ten pulsar-admin calls (tenant, namespace, its 7 policies, grant): each
+ * starts a JVM (~2-3 s here).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -38,6 +40,24 @@ const NAMESPACE = 'production';
 const WORKER_ROLE = 'orders-worker';
 const OPS_ROLE = 'ops'; // a role with a valid token but no superuser rights
 
+/** What a run prints from the namespace step to the end, when it creates the namespace. */
+function createdNamespaceLines(tenant: string): string[] {
+  const ns = `${tenant}/${NAMESPACE}`;
+  return [
+    `done:   namespace ${ns}`,
+    `done:   retention 10080 min / 1024 MB on ${ns}`,
+    `done:   message TTL 1209600 s on ${ns}`,
+    `done:   deduplication enabled on ${ns}`,
+    `done:   auto topic creation enabled (non-partitioned) on ${ns}`,
+    `done:   schema compatibility BACKWARD_TRANSITIVE on ${ns}`,
+    `done:   schema validation enforced on ${ns}`,
+    `done:   schema auto update allowed on ${ns}`,
+    `done:   produce,consume on ${ns} for role ${WORKER_ROLE}`,
+    `Pulsar provisioned for orders-worker (production) in ${ns}`,
+    '',
+  ];
+}
+
 /** The script promote writes for the sample project without services and workflows, in `tenant`. */
 function script(tenant: string): string {
   using copy = copyFixture(appFixture);
@@ -69,7 +89,7 @@ function provision(broker: AuthzBroker, tenant: string, auth: Auth) {
     // A short-lived CLI: the quick JIT tier starts it ~20% faster.
     PULSAR_EXTRA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
   });
-  const child = spawn('sh', ['-c', script(tenant)], { env, timeout: 60_000 });
+  const child = spawn('sh', ['-c', script(tenant)], { env, timeout: 180_000 }); // ~10 JVM starts
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -110,42 +130,66 @@ describe('pulsar/provision.sh with an admin token, on a broker with authorizatio
       string,
       string[]
     >;
+    const policies = (await adminGet(`/namespaces/${tenant}/${NAMESPACE}`)) as Record<string, unknown>;
     return {
       tenant: await adminGet(`/tenants/${tenant}`),
       namespaces: await adminGet(`/namespaces/${tenant}`),
       permissions: Object.fromEntries(
         Object.entries(permissions).map(([role, actions]) => [role, actions.toSorted()]),
       ),
+      // Two of the policies the script set (provision-pulsar.test.ts checks them all).
+      retention: policies.retention_policies,
+      messageTTL: policies.message_ttl_in_seconds,
     };
   }
+
+  /** Two of the default policies a run set, as the broker reports them. */
+  const DEFAULT_POLICIES = {
+    retention: { retentionTimeInMinutes: 10080, retentionSizeInMB: 1024 },
+    messageTTL: 1209600,
+  };
 
   it('creates the tenant, namespace and grant with the token of PULSAR_ADMIN_TOKEN_FILE or PULSAR_ADMIN_TOKEN', async (t) => {
     t.diagnostic(`authz broker healthy ${broker.startedInMs} ms after docker run`);
     const token = broker.tokens.admin!;
     const tokenFile = join(dir, 'admin.jwt');
     writeFileSync(tokenFile, token, { mode: 0o600 });
-    const runs = [
-      { tenant: 'acme-file', auth: { PULSAR_ADMIN_TOKEN_FILE: tokenFile } },
-      { tenant: 'acme-inline', auth: { PULSAR_ADMIN_TOKEN: token } },
-    ];
-    // Both at once: each run is three JVM starts in a row.
-    const results = await Promise.all(runs.map(({ tenant, auth }) => provision(broker, tenant, auth)));
-    for (const [i, { tenant }] of runs.entries()) {
-      const { status, stdout, stderr } = results[i]!;
-      assert.equal(status, 0, `${tenant}: ${stderr}`);
-      assert.deepEqual(stdout.split('\n'), [
-        `done:   tenant ${tenant}`,
-        `done:   namespace ${tenant}/${NAMESPACE}`,
-        `done:   produce,consume on ${tenant}/${NAMESPACE} for role ${WORKER_ROLE}`,
-        `Pulsar provisioned for orders-worker (production) in ${tenant}/${NAMESPACE}`,
-        '',
-      ]);
-      assert.equal(`${stdout}${stderr}`.includes(token), false, 'the token is never printed');
-      assert.deepEqual(await provisioned(tenant), {
-        tenant: { adminRoles: [], allowedClusters: ['standalone'] },
-        namespaces: [`${tenant}/${NAMESPACE}`],
-        permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
-      });
+    // The inline token's run finds its namespace made already (three JVM starts instead of ten:
+    // the policies are set by the file token's run and the tenant admin's below).
+    await broker.admin.createTenant('acme-inline', { allowedClusters: ['standalone'] });
+    await broker.admin.createNamespace('acme-inline', NAMESPACE);
+    const [file, inline] = await Promise.all([
+      provision(broker, 'acme-file', { PULSAR_ADMIN_TOKEN_FILE: tokenFile }),
+      provision(broker, 'acme-inline', { PULSAR_ADMIN_TOKEN: token }),
+    ]);
+    assert.equal(file.status, 0, `acme-file: ${file.stderr}`);
+    assert.deepEqual(file.stdout.split('\n'), [
+      'done:   tenant acme-file',
+      ...createdNamespaceLines('acme-file'),
+    ]);
+    assert.deepEqual(await provisioned('acme-file'), {
+      tenant: { adminRoles: [], allowedClusters: ['standalone'] },
+      namespaces: [`acme-file/${NAMESPACE}`],
+      permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
+      ...DEFAULT_POLICIES,
+    });
+    assert.equal(inline.status, 0, `acme-inline: ${inline.stderr}`);
+    assert.deepEqual(inline.stdout.split('\n'), [
+      'exists: tenant acme-inline',
+      `exists: namespace acme-inline/${NAMESPACE}`,
+      `done:   produce,consume on acme-inline/${NAMESPACE} for role ${WORKER_ROLE}`,
+      `Pulsar provisioned for orders-worker (production) in acme-inline/${NAMESPACE}`,
+      '',
+    ]);
+    assert.deepEqual(await provisioned('acme-inline'), {
+      tenant: { adminRoles: [], allowedClusters: ['standalone'] },
+      namespaces: [`acme-inline/${NAMESPACE}`],
+      permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
+      retention: undefined, // an existing namespace is left as it is
+      messageTTL: undefined,
+    });
+    for (const run of [file, inline]) {
+      assert.equal(`${run.stdout}${run.stderr}`.includes(token), false, 'the token is never printed');
     }
   });
 
@@ -161,22 +205,19 @@ describe('pulsar/provision.sh with an admin token, on a broker with authorizatio
     assert.equal(await adminGet(`/tenants/${tenant}`), 404);
   });
 
-  it("provisions with a tenant admin's token once a superuser has created the tenant (409 for it too)", async () => {
+  it("provisions with a tenant admin's token once a superuser has created the tenant (409 for it too), policies included", async () => {
     const token = broker.tokens[OPS_ROLE]!;
     const tenant = 'acme-owned';
     await broker.admin.createTenant(tenant, { allowedClusters: ['standalone'], adminRoles: [OPS_ROLE] });
     const { status, stdout, stderr } = await provision(broker, tenant, { PULSAR_ADMIN_TOKEN: token });
     assert.equal(status, 0, stderr);
-    assert.deepEqual(stdout.split('\n').slice(0, 3), [
-      `exists: tenant ${tenant}`,
-      `done:   namespace ${tenant}/${NAMESPACE}`,
-      `done:   produce,consume on ${tenant}/${NAMESPACE} for role ${WORKER_ROLE}`,
-    ]);
+    assert.deepEqual(stdout.split('\n'), [`exists: tenant ${tenant}`, ...createdNamespaceLines(tenant)]);
     assert.equal(`${stdout}${stderr}`.includes(token), false, 'the token is never printed');
     assert.deepEqual(await provisioned(tenant), {
       tenant: { adminRoles: [OPS_ROLE], allowedClusters: ['standalone'] },
       namespaces: [`${tenant}/${NAMESPACE}`],
       permissions: { [WORKER_ROLE]: ['consume', 'produce'] },
+      ...DEFAULT_POLICIES,
     });
   });
 });

@@ -1,9 +1,11 @@
 /**
  * pulsar/provision.sh run for real with the Pulsar distribution's bin/pulsar-admin against the test
- * broker (no authentication), in a fresh tenant: created, then found on a second run (idempotent),
- * and a real refusal stops it. Each pulsar-admin call starts a JVM (~2-3 s here), so the project
- * keeps one service: tenant, namespace, grant, then its topic, subscription, DLQ topic and DLQ
- * subscription (7 calls); provision-script.test.ts checks the steps of larger projects.
+ * broker (no authentication), in a fresh tenant: created with the config's namespace policies and
+ * the timer TTL on the workflow-engine topic, then found on a second run (idempotent, policies left
+ * as they are), and a real refusal stops it. Each pulsar-admin call starts a JVM (~2-3 s here), so
+ * the project keeps one workflow: tenant, namespace, its 8 policies, grant, then the workflow-engine
+ * topic, its TTL, subscription, DLQ topic and DLQ subscription (16 calls, then 7 on the second run);
+ * provision-script.test.ts checks the steps of larger projects.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,18 +23,61 @@ const PULSAR_ADMIN = join(cache, 'pulsar', 'apache-pulsar-4.0.8', 'bin', 'pulsar
 const tenant = uniqueName('provision');
 const namespace = 'production';
 const role = `${tenant}-worker`;
-const TOPIC = 'task-executor:ImageResizer';
-const DLQ = `${TOPIC}-task-executor-subscription-DLQ`;
+const TOPIC = 'workflow-engine:OrderWorkflow';
+const SUBSCRIPTION = 'workflow-engine-subscription';
+const DLQ = `${TOPIC}-${SUBSCRIPTION}-DLQ`;
+const NS = `${tenant}/${namespace}`;
+
+/** The config's policies: a few differ from the schema's defaults, to show they come from the config. */
+const POLICIES = {
+  retentionTimeMinutes: 60,
+  retentionSizeMB: -1,
+  messageTTLSeconds: 7200,
+  timerTTLSeconds: 86400,
+  delayedDeliveryTickTimeMillis: 2000,
+  maxDeliveryDelayInMillis: 60000,
+  schemaCompatibilityStrategy: 'FULL',
+  allowAutoTopicCreation: false,
+  isAllowAutoUpdateSchema: false,
+  deduplicationEnabled: false,
+};
 
 const admin = (path: string, init?: RequestInit) => fetch(`${services.pulsarAdminUrl}/admin/v2${path}`, init);
+const topicPath = (topic: string) => `/persistent/${NS}/${encodeURIComponent(topic)}`;
 
-/** The script promote writes for the sample project reduced to one service (ImageResizer), in `tenant`. */
+/** The namespace's policies as the broker reports them, those the script sets. */
+async function namespacePolicies() {
+  const policies = (await (await admin(`/namespaces/${NS}`)).json()) as Record<string, unknown>;
+  const keys = [
+    'retention_policies',
+    'message_ttl_in_seconds',
+    'deduplicationEnabled',
+    'autoTopicCreationOverride',
+    'schema_compatibility_strategy',
+    'schema_validation_enforced',
+    'is_allow_auto_update_schema',
+    'delayed_delivery_policies',
+  ];
+  return Object.fromEntries(keys.map((key) => [key, policies[key]]));
+}
+
+/** The topic-level message TTL: the seconds, or the body of a topic without one (empty). */
+const topicTTL = async (topic: string) => (await admin(`${topicPath(topic)}/messageTTL`)).text();
+
+/** The script promote writes for the sample project reduced to one workflow (OrderWorkflow), in `tenant`. */
 function script(patch: Patch = {}): string {
   using copy = copyFixture(appFixture);
-  patchYaml(join(copy.dir, 'config', 'base.yml'), { remove: ['services.2', 'services.1', 'workflows'] });
+  patchYaml(join(copy.dir, 'config', 'base.yml'), { remove: ['services'] });
   patchYaml(join(copy.dir, 'config', 'production.yml'), {
     remove: ['deployment.workerGroups', ...(patch.remove ?? [])],
-    set: [['transport.pulsar.tenant', tenant], ...(patch.set ?? [])],
+    set: [
+      ['transport.pulsar.tenant', tenant],
+      ...Object.entries(POLICIES).map(([key, value]): [string, unknown] => [
+        `transport.pulsar.policies.${key}`,
+        value,
+      ]),
+      ...(patch.set ?? []),
+    ],
   });
   const project = loadProject({ env: 'production', dir: copy.dir, variables: {} });
   const file = generateFiles(project, 'all', join(copy.dir, 'deploy')).find(
@@ -40,7 +85,7 @@ function script(patch: Patch = {}): string {
   );
   assert.ok(file);
   assert.deepEqual(file.content.match(/^create_topic .*$/gm), [
-    'create_topic task-executor:ImageResizer',
+    `create_topic ${TOPIC}`,
     `create_topic ${DLQ}`,
   ]);
   return file.content;
@@ -49,7 +94,7 @@ function script(patch: Patch = {}): string {
 function provision(content: string) {
   const result = spawnSync('sh', ['-c', content], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000, // ~15 pulsar-admin JVM starts, slower when CPUs are shared
     env: {
       ...process.env,
       PULSAR_ADMIN_URL: services.pulsarAdminUrl,
@@ -72,48 +117,85 @@ before(async () => {
 
 after(async () => {
   // The test broker refuses ?force=true on namespaces and tenants (405): topics first.
-  for (const topic of [DLQ, TOPIC])
-    await admin(`/persistent/${tenant}/${namespace}/${encodeURIComponent(topic)}?force=true`, {
-      method: 'DELETE',
-    });
-  await admin(`/namespaces/${tenant}/${namespace}`, { method: 'DELETE' });
+  for (const topic of [DLQ, TOPIC]) await admin(`${topicPath(topic)}?force=true`, { method: 'DELETE' });
+  await admin(`/namespaces/${NS}`, { method: 'DELETE' });
   await admin(`/tenants/${tenant}`, { method: 'DELETE' });
   await admin(`/tenants/${tenant}-x`, { method: 'DELETE' }); // only if the refusal test failed
 });
 
 describe('pulsar/provision.sh against the test broker', () => {
-  it('creates the tenant, namespace and grant; a second run finds them and succeeds', async () => {
+  it("creates the tenant, the namespace with the config's policies, the grant, the topics (the timer TTL on workflow-engine); a second run finds them and changes nothing", async () => {
     const content = script();
     const first = provision(content);
     assert.equal(first.status, 0, first.stderr);
-    assert.deepEqual(first.stdout.split('\n').slice(0, 3), [
+    assert.deepEqual(first.stdout.split('\n'), [
       `done:   tenant ${tenant}`,
-      `done:   namespace ${tenant}/${namespace}`,
-      `done:   produce,consume on ${tenant}/${namespace} for role ${role}`,
+      `done:   namespace ${NS}`,
+      `done:   retention 60 min / unlimited size on ${NS}`,
+      `done:   message TTL 7200 s on ${NS}`,
+      `done:   deduplication disabled on ${NS}`,
+      `done:   auto topic creation disabled on ${NS}`,
+      `done:   schema compatibility FULL on ${NS}`,
+      `done:   schema validation enforced on ${NS}`,
+      `done:   schema auto update not allowed on ${NS}`,
+      `done:   produce,consume on ${NS} for role ${role}`,
+      `done:   topic ${TOPIC}`,
+      `done:   message TTL 86400 s on topic ${TOPIC}`,
+      `done:   subscription ${SUBSCRIPTION} on ${TOPIC}`,
+      `done:   topic ${DLQ}`,
+      `done:   subscription ${SUBSCRIPTION}-dlq on ${DLQ}`,
+      `Pulsar provisioned for orders-worker (production) in ${NS}`,
+      '',
     ]);
     assert.equal((await admin(`/tenants/${tenant}`)).status, 200);
     const namespaces = await (await admin(`/namespaces/${tenant}`)).json();
-    assert.deepEqual(namespaces, [`${tenant}/${namespace}`]);
+    assert.deepEqual(namespaces, [NS]);
+    assert.deepEqual(await namespacePolicies(), {
+      retention_policies: { retentionTimeInMinutes: 60, retentionSizeInMB: -1 },
+      message_ttl_in_seconds: 7200,
+      deduplicationEnabled: false,
+      autoTopicCreationOverride: { allowAutoTopicCreation: false, topicType: 'non-partitioned' },
+      schema_compatibility_strategy: 'FULL',
+      schema_validation_enforced: true,
+      is_allow_auto_update_schema: false,
+      delayed_delivery_policies: undefined, // left to the broker: see namespace-policies.ts
+    });
+    // The timer TTL on the workflow-engine topic only, not on its dead-letter topic.
+    assert.equal(await topicTTL(TOPIC), '86400');
+    assert.equal(await topicTTL(DLQ), '');
     // The broker keeps a role's actions as a set: their order varies.
-    const permissions = (await (
-      await admin(`/namespaces/${tenant}/${namespace}/permissions`)
-    ).json()) as Record<string, string[]>;
+    const permissions = (await (await admin(`/namespaces/${NS}/permissions`)).json()) as Record<
+      string,
+      string[]
+    >;
     assert.deepEqual(Object.keys(permissions), [role]);
     assert.deepEqual(permissions[role]?.toSorted(), ['consume', 'produce']);
-    const subscriptions = async (topic: string) =>
-      (await admin(`/persistent/${tenant}/${namespace}/${encodeURIComponent(topic)}/subscriptions`)).json();
-    assert.deepEqual(await subscriptions(TOPIC), ['task-executor-subscription']);
-    assert.deepEqual(await subscriptions(DLQ), ['task-executor-subscription-dlq']);
-    assert.equal(first.stdout.match(/^done: /gm)?.length, 7, first.stdout);
+    const subscriptions = async (topic: string) => (await admin(`${topicPath(topic)}/subscriptions`)).json();
+    assert.deepEqual(await subscriptions(TOPIC), [SUBSCRIPTION]);
+    assert.deepEqual(await subscriptions(DLQ), [`${SUBSCRIPTION}-dlq`]);
 
+    // An operator changes a policy; the second run finds the namespace and leaves it as it is.
+    const changed = await admin(`/namespaces/${NS}/messageTTL`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '1234',
+    });
+    assert.equal(changed.status, 204);
     const second = provision(content);
     assert.equal(second.status, 0, second.stderr);
-    assert.deepEqual(second.stdout.split('\n').slice(0, 3), [
+    assert.deepEqual(second.stdout.split('\n'), [
       `exists: tenant ${tenant}`,
-      `exists: namespace ${tenant}/${namespace}`,
-      `done:   produce,consume on ${tenant}/${namespace} for role ${role}`,
+      `exists: namespace ${NS}`,
+      `done:   produce,consume on ${NS} for role ${role}`,
+      `exists: topic ${TOPIC}`,
+      `exists: subscription ${SUBSCRIPTION} on ${TOPIC}`,
+      `exists: topic ${DLQ}`,
+      `exists: subscription ${SUBSCRIPTION}-dlq on ${DLQ}`,
+      `Pulsar provisioned for orders-worker (production) in ${NS}`,
+      '',
     ]);
-    assert.equal(second.stdout.match(/^exists: /gm)?.length, 6, second.stdout);
+    assert.equal((await namespacePolicies()).message_ttl_in_seconds, 1234);
+    assert.equal(await topicTTL(TOPIC), '86400');
   });
 
   it('stops at a refused step with what pulsar-admin said (exit 1, nothing after it)', () => {

@@ -1,7 +1,9 @@
 /**
  * pulsar/provision.sh as promote generates it: valid POSIX sh (`sh -n`), the exact steps it runs
  * for the sample project (names as the runtime makes them), what it reads from the environment,
- * the worker groups' selection, names left to variables, no secret value, `--check`.
+ * the worker groups' selection, names left to variables, no secret value, `--check`, the namespace
+ * policies of the config (only on a namespace the run created) and the timer TTL of the
+ * workflow-engine topics (only on one the run created).
  * Checked on the script's text (the commands it runs, in order) and by running sh on it where no
  * pulsar-admin is reached (its prologue; a refusal to start). provision-pulsar.test.ts runs it with
  * the real pulsar-admin against the test broker, provision-auth.test.ts with admin tokens.
@@ -53,21 +55,48 @@ function prologue(script: string): string[] {
 
 /**
  * The commands the script runs after its functions, in order, a continued line joined: its
- * `step` calls (a pulsar-admin call each), `create_topic` / `create_subscription`, the final echo.
+ * `step` calls (a pulsar-admin call each), `create_topic` / `create_subscription`, the final echo,
+ * and the `if` / `fi` that guard some of them (what they guard keeps its indentation).
  * What the functions make of them is run against the real broker by provision-pulsar.test.ts.
  */
 function invocations(script: string): string[] {
-  return script
+  const body = script.slice(script.lastIndexOf('\n}\n'));
+  return body
     .replace(/ \\\n\s+/g, ' ')
     .split('\n')
-    .filter((line) => /^(step|create_topic|create_subscription|echo) /.test(line));
+    .filter((line) => /^(\s*step|create_topic|create_subscription|echo|if|fi)\b/.test(line));
 }
 
-/** The four commands for one consumed topic: topic, subscription, DLQ topic, DLQ subscription. */
-function topicInvocations(topic: string, subscription: string): string[] {
+const CREATED = 'if [ "$created" = 1 ]; then';
+
+/** The policy steps of a namespace the script created, for the schema's default policies. */
+const DEFAULT_POLICY_STEPS = [
+  '  step "retention 10080 min / 1024 MB on $TENANT/$NAMESPACE" namespaces set-retention "$TENANT/$NAMESPACE" --time 10080m --size 1024M',
+  '  step "message TTL 1209600 s on $TENANT/$NAMESPACE" namespaces set-message-ttl "$TENANT/$NAMESPACE" --messageTTL 1209600',
+  '  step "deduplication enabled on $TENANT/$NAMESPACE" namespaces set-deduplication "$TENANT/$NAMESPACE" --enable',
+  '  step "auto topic creation enabled (non-partitioned) on $TENANT/$NAMESPACE" namespaces set-auto-topic-creation "$TENANT/$NAMESPACE" --enable --type non-partitioned',
+  '  step "schema compatibility BACKWARD_TRANSITIVE on $TENANT/$NAMESPACE" namespaces set-schema-compatibility-strategy "$TENANT/$NAMESPACE" --compatibility BACKWARD_TRANSITIVE',
+  '  step "schema validation enforced on $TENANT/$NAMESPACE" namespaces set-schema-validation-enforce "$TENANT/$NAMESPACE" --enable',
+  '  step "schema auto update allowed on $TENANT/$NAMESPACE" namespaces set-is-allow-auto-update-schema "$TENANT/$NAMESPACE" --enable',
+];
+
+/** The steps of the script between `step "namespace ..."` and the grant: the guarded policies. */
+function policyBlock(script: string): string[] {
+  const steps = invocations(script);
+  const start = steps.findIndex((line) => line.startsWith('step "namespace '));
+  const end = steps.findIndex((line) => line.startsWith('step "produce,consume '));
+  return steps.slice(start + 1, end);
+}
+
+/**
+ * The commands for one consumed topic: topic, subscription, DLQ topic, DLQ subscription; a
+ * workflow-engine topic the run created also gets the timer TTL (`ttl`, its seconds).
+ */
+function topicInvocations(topic: string, subscription: string, ttl?: number): string[] {
   const dlq = `${topic}-${subscription}-DLQ`;
   return [
     `create_topic ${topic}`,
+    ...(ttl === undefined ? [] : [`${CREATED} set_topic_ttl ${topic} ${ttl}; fi`]),
     `create_subscription ${topic} ${subscription}`,
     `create_topic ${dlq}`,
     `create_subscription ${dlq} ${subscription}-dlq`,
@@ -129,7 +158,7 @@ describe('pulsar/provision.sh for the sample project', () => {
     assert.match(broken.stderr, /syntax error/i);
   });
 
-  it('calls pulsar-admin for the tenant, namespace, grant, then each consumed topic and its DLQ (its steps, in order)', () => {
+  it('calls pulsar-admin for the tenant, namespace (its policies if created), grant, then each consumed topic and its DLQ (its steps, in order)', () => {
     assert.deepEqual(prologue(script), [
       ': "${PULSAR_ADMIN_URL:?set PULSAR_ADMIN_URL to the admin URL of the Pulsar cluster}"',
       ': "${WORKER_ROLE:?set WORKER_ROLE to the role of the workers (the sub claim of their token)}"',
@@ -140,11 +169,14 @@ describe('pulsar/provision.sh for the sample project', () => {
     assert.deepEqual(invocations(script), [
       'step "tenant $TENANT" tenants create "$TENANT"',
       'step "namespace $TENANT/$NAMESPACE" namespaces create "$TENANT/$NAMESPACE"',
+      CREATED,
+      ...DEFAULT_POLICY_STEPS,
+      'fi',
       'step "produce,consume on $TENANT/$NAMESPACE for role $WORKER_ROLE" namespaces grant-permission "$TENANT/$NAMESPACE" --role "$WORKER_ROLE" --actions produce,consume',
       ...topicInvocations('task-executor:ImageResizer', 'task-executor-subscription'),
       ...topicInvocations('task-executor:PaymentGateway', 'task-executor-subscription'),
       ...topicInvocations('task-executor:EmailSender', 'task-executor-subscription'),
-      ...topicInvocations('workflow-engine:OrderWorkflow', 'workflow-engine-subscription'),
+      ...topicInvocations('workflow-engine:OrderWorkflow', 'workflow-engine-subscription', 31622400),
       'echo "Pulsar provisioned for orders-worker (production) in $TENANT/$NAMESPACE"',
     ]);
     assert.deepEqual(settledValues(script, ENV), {
@@ -167,6 +199,30 @@ describe('pulsar/provision.sh for the sample project', () => {
     }
   });
 
+  it('guards the policies and the timer TTL with what the step before it left in `created`', () => {
+    // `step` sets created=1 when pulsar-admin succeeded, created=0 when the object already existed.
+    assert.match(script, /\n {4}created=1\n {4}echo "done: {3}\$what"\n/);
+    assert.match(script, /\n {6}\*"already exist"\*\) created=0; echo "exists: \$what" ;;\n/);
+    assert.match(
+      script,
+      /\nset_topic_ttl\(\) \{\n {2}step "message TTL \$2 s on topic \$1" topics set-message-ttl "persistent:\/\/\$TENANT\/\$NAMESPACE\/\$1" --ttl "\$2"\n\}\n/,
+    );
+    // Delayed delivery is left to the broker, as the runtime leaves it (namespace-policies.ts).
+    assert.equal(script.includes('set-delayed-delivery'), false);
+    // Only the workflow-engine topic, right after its creation; not its DLQ, no task-executor topic.
+    const ttlLines = invocations(script).filter((line) => line.includes('set_topic_ttl'));
+    assert.deepEqual(ttlLines, [`${CREATED} set_topic_ttl workflow-engine:OrderWorkflow 31622400; fi`]);
+    // What `created` holds is run: after an existing namespace, no policy step (none reached).
+    const guarded = script.slice(script.indexOf(CREATED), script.indexOf('\nfi\n') + 4);
+    const run = (created: string) =>
+      spawnSync('sh', ['-c', `step() { echo "$1"; }\nTENANT=t NAMESPACE=n created=${created}\n${guarded}`], {
+        encoding: 'utf8',
+      }).stdout;
+    assert.equal(run('0'), '');
+    assert.equal(run('1').split('\n').length - 1, DEFAULT_POLICY_STEPS.length);
+    assert.match(run('1'), /^retention 10080 min \/ 1024 MB on t\/n\n/);
+  });
+
   it('holds no secret value; the README says when and how to run it', () => {
     for (const value of Object.values(SECRETS)) assert.equal(script.includes(value), false, value);
     const readme = files.find((f) => f.path === 'README.md')!.content;
@@ -177,12 +233,65 @@ describe('pulsar/provision.sh for the sample project', () => {
     assert.match(section, /each of the 4 topics/);
     assert.match(
       section,
+      /A namespace the script creates gets the config's `transport\.pulsar\.policies`: retention\s\(10080 min \/ 1024 MB\), message TTL \(1209600 s\)/,
+    );
+    assert.match(section, /An\sexisting namespace is left as it\sis/);
+    assert.match(section, /\(not delayed delivery: the broker's settings apply\)/);
+    assert.match(
+      section,
+      /A `workflow-engine:\*` topic the script\screates gets a message TTL of `timerTTLSeconds` \(31622400 s\)/,
+    );
+    assert.match(section, /takes\n`allowAutoTopicCreation` from the config: true\), or the clients' role/);
+    assert.match(
+      section,
       /a superuser's, or one of the tenant's admin roles once a superuser has created\sthe tenant/,
     );
   });
 });
 
 describe('pulsar/provision.sh from other configs', () => {
+  it("sets the config's policies, not the defaults, on a namespace it creates", () => {
+    const policies = {
+      retentionTimeMinutes: -1,
+      retentionSizeMB: -1,
+      messageTTLSeconds: 0,
+      timerTTLSeconds: 86400,
+      delayedDeliveryTickTimeMillis: 2000,
+      maxDeliveryDelayInMillis: 3600000,
+      schemaCompatibilityStrategy: 'FULL',
+      allowAutoTopicCreation: false,
+      schemaValidationEnforced: false,
+      isAllowAutoUpdateSchema: false,
+      deduplicationEnabled: false,
+    };
+    const script = patchedScript(appFixture, {
+      set: Object.entries(policies).map(([key, value]) => [`transport.pulsar.policies.${key}`, value]),
+    });
+    assert.equal(syntaxCheck(script).status, 0);
+    assert.deepEqual(policyBlock(script), [
+      CREATED,
+      '  step "retention unlimited time / unlimited size on $TENANT/$NAMESPACE" namespaces set-retention "$TENANT/$NAMESPACE" --time -1 --size -1',
+      '  step "message TTL 0 s on $TENANT/$NAMESPACE" namespaces set-message-ttl "$TENANT/$NAMESPACE" --messageTTL 0',
+      '  step "deduplication disabled on $TENANT/$NAMESPACE" namespaces set-deduplication "$TENANT/$NAMESPACE" --disable',
+      '  step "auto topic creation disabled on $TENANT/$NAMESPACE" namespaces set-auto-topic-creation "$TENANT/$NAMESPACE" --disable',
+      '  step "schema compatibility FULL on $TENANT/$NAMESPACE" namespaces set-schema-compatibility-strategy "$TENANT/$NAMESPACE" --compatibility FULL',
+      '  step "schema validation not enforced on $TENANT/$NAMESPACE" namespaces set-schema-validation-enforce "$TENANT/$NAMESPACE" --disable',
+      '  step "schema auto update not allowed on $TENANT/$NAMESPACE" namespaces set-is-allow-auto-update-schema "$TENANT/$NAMESPACE" --disable',
+      'fi',
+    ]);
+    assert.match(
+      script,
+      /^if \[ "\$created" = 1 \]; then set_topic_ttl workflow-engine:OrderWorkflow 86400; fi$/m,
+    );
+    // One value changed alone changes its step alone.
+    const sized = patchedScript(appFixture, { set: [['transport.pulsar.policies.retentionSizeMB', 4096]] });
+    assert.equal(
+      policyBlock(sized)[1],
+      '  step "retention 10080 min / 4096 MB on $TENANT/$NAMESPACE" namespaces set-retention "$TENANT/$NAMESPACE" --time 10080m --size 4096M',
+    );
+    assert.deepEqual(policyBlock(sized).slice(2), [...DEFAULT_POLICY_STEPS.slice(1), 'fi']);
+  });
+
   it('a single group runs every configured service and workflow', () => {
     const script = scriptOf(promoted(guideFixture, { PG_PASSWORD: 'pg-s3cr3t' }));
     const topics = [...script.matchAll(/^create_topic (\S+)$/gm)].map((m) => m[1]);
