@@ -118,9 +118,10 @@ export class PulsarProvisioner {
     let topicRefused = await this.#admin
       .createTopic(tenant, namespace, topic)
       .then(() => undefined, refusalOf);
+    // A role allowed to create topics sets the timer TTL too; an operator's topic is left as it is.
+    if (!topicRefused) await this.#applyTimerTtl(topic);
     // Refused, but there already (an operator pre-created it): nothing to warn about.
     if (topicRefused && (await this.#exists(topic))) topicRefused = undefined;
-    if (!topicRefused) await this.#applyTimerTtl(topic);
     const subscriptionRefused = await this.#admin
       .createSubscription(tenant, namespace, topic, subscription)
       .then(
