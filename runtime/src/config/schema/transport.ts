@@ -190,7 +190,11 @@ const policiesSchema = z
       ),
     schemaValidationEnforced: bool().default(true),
     isAllowAutoUpdateSchema: bool().default(true),
-    deduplicationEnabled: bool().default(true),
+    deduplicationEnabled: bool()
+      .default(true)
+      .describe(
+        'Broker-side deduplication, as in Infinitic; measured here at ~15% of throughput (runtime/src/transport/README.md)',
+      ),
   })
   .describe(
     "Infinitic's namespace policies, applied when a worker, a client or pulsar/provision.sh creates the namespace; an existing namespace is left as it is",
