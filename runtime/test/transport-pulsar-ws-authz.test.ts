@@ -334,5 +334,28 @@ describe('Pulsar WebSocket transport on a broker with authorization', () => {
       error.message,
       'Pulsar topic persistent://acme/strict/task-executor:StrictMissing does not exist, this role (worker) may not create it and namespace acme/strict does not create topics on first use: an operator must pre-create it (with subscription task-executor-subscription) or allow auto topic creation',
     );
+
+    // A send to a missing topic fails at once, saying what to do, whether or not the transport
+    // knows the namespace has no auto topic creation (it tries to create the topic, refused).
+    for (const policies of [undefined, { allowAutoTopicCreation: false }]) {
+      const sender = new PulsarWsTransport({
+        webServiceUrl: broker.webServiceUrl,
+        tenant: TENANT,
+        namespace: strict,
+        token: broker.tokens.worker,
+        clientName: 'strict-sender',
+        logger: capturedLogger('strict-sender').logger,
+        ...(policies ? { policies } : {}),
+      });
+      closers.push(() => sender.close(0));
+      const refused = await sender.send('task-executor:Nowhere', { payload: Buffer.from('x') }).then(
+        () => assert.fail('sent to a missing topic'),
+        (e: Error) => e,
+      );
+      assert.match(
+        refused.message,
+        /^cannot open the Pulsar producer of task-executor:Nowhere at ws:\/\/\S+: HTTP 404 Failed to create producer\/consumer \(persistent:\/\/acme\/strict\/task-executor:Nowhere was not found: namespace acme\/strict is missing or does not create topics on first use; an operator must create the topic \(pulsar\/provision.sh from `infinitic promote` creates those the workers consume\) or allow auto topic creation\)$/,
+      );
+    }
   });
 });

@@ -188,6 +188,9 @@ export class PulsarWsTransport implements Transport {
       forbiddenHint:
         `${role ? `role ${role}` : "the token's role"} may not ${action} ${action === 'consume' ? 'from' : 'to'} ${fullTopic(o, topic)}: ` +
         `an operator must grant it, e.g. bin/pulsar-admin namespaces grant-permission ${ns} --role ${role ?? '<role>'} --actions produce,consume`,
+      notFoundHint:
+        `${fullTopic(o, topic)} was not found: namespace ${ns} is missing or does not create topics on first use; ` +
+        `an operator must create the topic (pulsar/provision.sh from \`infinitic promote\` creates those the workers consume) or allow auto topic creation`,
       warn: this.#warn,
       headers: authHeaders(o),
       tls: o.tls,

@@ -24,6 +24,8 @@ export interface WsConnectionOptions {
   connectTimeoutMs: number;
   /** What to do about a 403 upgrade (the role lacks produce/consume): replaces the generic hint. */
   forbiddenHint?: string;
+  /** What to do about a 404 upgrade (a topic missing where nothing creates it): replaces the generic hint. */
+  notFoundHint?: string;
   /** Where a refused reconnect is reported (once per distinct refusal). */
   warn?: Warn;
   onOpen: (socket: WebSocket) => void;
@@ -149,7 +151,8 @@ export class WsConnection {
 
   /** A refused upgrade: fails the first connection, or is warned about on a reconnect. */
   #refused(status: number, body: string): void {
-    const hint = status === 403 && this.#o.forbiddenHint ? this.#o.forbiddenHint : HINTS[status];
+    const specific = { 403: this.#o.forbiddenHint, 404: this.#o.notFoundHint }[status as 403 | 404];
+    const hint = specific ?? HINTS[status];
     const reason = upgradeReason(body);
     this.#lastError = `HTTP ${status}${reason ? ` ${reason}` : ''}${hint ? ` (${hint})` : ''}`;
     // A refused upgrade (auth, bad name, type conflict) will not fix itself: fail the first open.
@@ -246,7 +249,7 @@ export class WsConnection {
  */
 function upgradeReason(body: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
-  let text = title !== undefined ? title.replace(/^Error \d+\s*/, '') : body;
+  let text = title !== undefined ? htmlText(title.replace(/^Error \d+\s*/, '')) : body;
   if (title === undefined) {
     try {
       const fields = JSON.parse(body) as Record<string, unknown>;
@@ -254,8 +257,18 @@ function upgradeReason(body: string): string {
       if (typeof reason === 'string') text = reason;
     } catch {}
   }
+  // The broker's "Failed to create producer/consumer: {"errorMsg":"",…}": its message, not the ids.
+  text = text.replace(/: \{"errorMsg":"([^"]*)".*\}\s*$/s, (_, message: string) =>
+    message ? `: ${message}` : '',
+  );
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** Jetty's error page escapes the broker's message (`{&quot;errorMsg&quot;…`): back to text. */
+function htmlText(text: string): string {
+  const entities: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', '#39': "'" };
+  return text.replace(/&(quot|amp|lt|gt|#39);/g, (_, name: string) => entities[name] ?? '');
 }
 
 function resolvers() {
