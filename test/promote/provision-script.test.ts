@@ -236,6 +236,10 @@ describe('pulsar/provision.sh for the sample project', () => {
       /A namespace the script creates gets the config's `transport\.pulsar\.policies`: retention\s\(10080 min \/ 1024 MB\), message TTL \(1209600 s\)/,
     );
     assert.match(section, /An\sexisting namespace is left as it\sis/);
+    assert.match(
+      section,
+      /The policies are set only by\sthe run that creates the namespace: if it stopped after that step/,
+    );
     assert.match(section, /\(not delayed delivery: the broker's settings apply\)/);
     assert.match(
       section,
