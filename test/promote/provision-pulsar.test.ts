@@ -42,7 +42,19 @@ const POLICIES = {
   deduplicationEnabled: false,
 };
 
-const admin = (path: string, init?: RequestInit) => fetch(`${services.pulsarAdminUrl}/admin/v2${path}`, init);
+/**
+ * A REST call on the test broker. Retried once when the broker closed the pooled connection fetch
+ * was reusing ("other side closed", seen once in CI); every call here may run twice.
+ */
+async function admin(path: string, init?: RequestInit): Promise<Response> {
+  const url = `${services.pulsarAdminUrl}/admin/v2${path}`;
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return await fetch(url, init);
+  }
+}
 const topicPath = (topic: string) => `/persistent/${NS}/${encodeURIComponent(topic)}`;
 
 /** The namespace's policies as the broker reports them, those the script sets. */

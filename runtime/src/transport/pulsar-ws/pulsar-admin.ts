@@ -105,6 +105,16 @@ export class PulsarAdmin {
 
   /** Raw request under `/admin/v2`; resolves with any status, rejects only when the broker is unreachable. */
   request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
+    return this.#send(method, path, body, true);
+  }
+
+  /**
+   * One HTTP exchange. A kept-alive socket the broker closed just as it was reused fails with
+   * ECONNRESET before the request was read: sent once more on a new socket (Node's documented
+   * pattern for `reusedSocket`). The admin calls are idempotent: a repeated create answers 409, a
+   * repeated delete 404, a repeated set or read the same.
+   */
+  #send(method: string, path: string, body: unknown, mayRetry: boolean): Promise<AdminResponse> {
     const url = new URL(`${this.#base.pathname.replace(/\/+$/, '')}/admin/v2${path}`, this.#base.origin);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const lib = url.protocol === 'https:' ? https : http;
@@ -136,15 +146,19 @@ export class PulsarAdmin {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
-      req.on('error', (error) =>
+      req.on('error', (error) => {
+        if (mayRetry && req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          resolve(this.#send(method, path, body, false));
+          return;
+        }
         reject(
           new InfiniticError(
             'INF_PULSAR_ADMIN',
             `cannot reach Pulsar admin at ${this.#base.origin} (${method} ${path}): ${error.message}`,
             { cause: error },
           ),
-        ),
-      );
+        );
+      });
       req.end(payload);
     });
   }
