@@ -54,16 +54,35 @@ async function restartCount(docker: Docker, id: string): Promise<number> {
   }
 }
 
+/**
+ * Whether the replica is ready, probed again every 250 ms for up to `settleMs` while it is not: a
+ * replica just seen ready by `up` may miss one probe on a busy machine (2 s timeout, or a /ready
+ * that answers 503 for a moment) and is not reported down for that.
+ */
+async function readyWithin(replica: ReplicaInfo, settleMs: number): Promise<boolean> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    if (await isReady(replica)) return true;
+    if (replica.state !== 'running' || Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 export async function status(
   project: string,
-  options: { docker?: Docker; tenant?: { tenant: string; namespace: string } } = {},
+  options: {
+    docker?: Docker;
+    tenant?: { tenant: string; namespace: string };
+    /** How long a replica that is not ready may take to answer ready (default 0: one probe). */
+    settleMs?: number;
+  } = {},
 ): Promise<StackStatus> {
   const docker = options.docker ?? (await connectDocker());
   const replicas = await listReplicas(docker, project);
   const withReady: ReplicaStatus[] = await Promise.all(
     replicas.map(async ({ spec: _spec, ...r }) => ({
       ...r,
-      ready: await isReady({ ...r, spec: _spec }),
+      ready: await readyWithin({ ...r, spec: _spec }, options.settleMs ?? 0),
       restarts: await restartCount(docker, r.id),
     })),
   );

@@ -179,7 +179,8 @@ export async function up(model: StackModel, options: UpOptions = {}): Promise<Up
   }
   timings.totalMs = Date.now() - started;
   return {
-    status: await status(model.project, { docker, tenant: model.pulsar }),
+    // Every replica was just seen ready: a probe missed on a busy machine is probed again.
+    status: await status(model.project, { docker, tenant: model.pulsar, settleMs: 5000 }),
     movedPorts,
     changes,
     timings,
