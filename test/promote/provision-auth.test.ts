@@ -10,7 +10,6 @@
  * starts a JVM (~2-3 s here).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { PulsarAdmin } from '@infinitic/runtime';
 import { loadProject } from '../../src/promote/project.ts';
 import { generateFiles } from '../../src/promote/promote.ts';
+import { run } from '../support/processes.ts';
 import { appFixture, copyFixture, patchYaml } from './helpers.ts';
 
 // The runtime's private-broker fixture, loaded from source by URL (so tsc does not try to rewrite
@@ -78,31 +78,22 @@ function script(tenant: string): string {
 type Auth = { PULSAR_ADMIN_TOKEN_FILE: string } | { PULSAR_ADMIN_TOKEN: string };
 
 /** Runs the script with the real pulsar-admin against `broker`, authenticated by `auth`. */
-function provision(broker: AuthzBroker, tenant: string, auth: Auth) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.PULSAR_ADMIN_TOKEN;
-  delete env.PULSAR_ADMIN_TOKEN_FILE;
-  Object.assign(env, auth, {
-    PULSAR_ADMIN_URL: broker.webServiceUrl,
-    WORKER_ROLE,
-    PULSAR_ADMIN_BIN: PULSAR_ADMIN,
-    // A short-lived CLI: the quick JIT tier starts it ~20% faster.
-    PULSAR_EXTRA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
-  });
+async function provision(broker: AuthzBroker, tenant: string, auth: Auth) {
   // ~10 JVM starts, ~2.5 s of CPU each: niced, so the tests running beside it keep their CPU.
-  const child = spawn('nice', ['-n', '10', 'sh', '-c', script(tenant)], { env, timeout: 300_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
+  const result = await run('nice', ['-n', '10', 'sh', '-c', script(tenant)], {
+    env: {
+      PULSAR_ADMIN_TOKEN: undefined,
+      PULSAR_ADMIN_TOKEN_FILE: undefined,
+      ...auth,
+      PULSAR_ADMIN_URL: broker.webServiceUrl,
+      WORKER_ROLE,
+      PULSAR_ADMIN_BIN: PULSAR_ADMIN,
+      // A short-lived CLI: the quick JIT tier starts it ~20% faster.
+      PULSAR_EXTRA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+    },
+    timeoutMs: 300_000,
   });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('pulsar/provision.sh with an admin token, on a broker with authorization', () => {
