@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { requireService, services, uniqueName } from '../../test/support/services.ts';
-import { parseConfig } from '../src/config/index.ts';
+import { defaultPulsarPolicies, parseConfig } from '../src/config/index.ts';
 import type { NamespacePolicies } from '../src/transport/pulsar-ws/namespace-policies.ts';
 import { PulsarAdmin } from '../src/transport/pulsar-ws/pulsar-admin.ts';
 import { PulsarWsTransport } from '../src/transport/pulsar-ws/pulsar-ws-transport.ts';
@@ -21,16 +21,7 @@ const namespaces = new Set<string>();
 
 /** Infinitic's defaults, as the config schema fills them in, auto topic creation off as in Infinitic. */
 const INFINITIC_POLICIES: NamespacePolicies = {
-  ...parseConfig({
-    transport: {
-      pulsar: {
-        brokerServiceUrl: 'pulsar://x:6650',
-        webServiceUrl: 'http://x:8080',
-        tenant: 't',
-        namespace: 'n',
-      },
-    },
-  }).transport.pulsar!.policies,
+  ...defaultPulsarPolicies(),
   allowAutoTopicCreation: false,
 };
 

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { InfiniticClient } from '../../runtime/src/client/infinitic-client.ts';
-import { parseConfig } from '../../runtime/src/config/index.ts';
+import { defaultPulsarPolicies } from '../../runtime/src/config/index.ts';
 import { createRedisStorage } from '../../runtime/src/storage/redis-storage.ts';
 import { rawRoundTrip } from '../../runtime/src/transport/pulsar-ws/bench-raw.ts';
 import { PulsarWsTransport } from '../../runtime/src/transport/pulsar-ws/pulsar-ws-transport.ts';
@@ -42,16 +42,7 @@ const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 // Both Pulsar runs get the namespace policies a worker's config gives by default (Infinitic's:
 // deduplication, retention, TTLs), so the figures are those of a generated project.
-const POLICIES = parseConfig({
-  transport: {
-    pulsar: {
-      brokerServiceUrl: 'pulsar://unused:6650',
-      webServiceUrl: adminUrl,
-      tenant: 'x',
-      namespace: 'x',
-    },
-  },
-}).transport.pulsar?.policies;
+const POLICIES = defaultPulsarPolicies();
 const log = (text: string) => {
   if (!values.json) console.log(text);
 };

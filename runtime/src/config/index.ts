@@ -28,6 +28,7 @@ export { type RenderOptions, renderConfig } from './render.ts';
 export { type DevStackConfig, devStackSchema } from './schema/dev.ts';
 export {
   configSchema,
+  defaultPulsarPolicies,
   type InfiniticConfig,
   type InfiniticConfigInput,
   type LoggingConfig,

@@ -9,6 +9,9 @@ import { devShape } from './dev.ts';
 import { observabilityShape } from './observability.ts';
 import { storageShape } from './storage.ts';
 import { transportShape } from './transport.ts';
+
+export { defaultPulsarPolicies } from './transport.ts';
+
 import { workerIdentityShape, workerShape } from './worker.ts';
 
 interface Named {

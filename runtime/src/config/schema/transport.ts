@@ -200,6 +200,11 @@ const policiesSchema = z
     "Infinitic's namespace policies, applied when a worker, a client or pulsar/provision.sh creates the namespace; an existing namespace is left as it is",
   );
 
+/** `transport.pulsar.policies` as a config that leaves them out gets them: Infinitic's defaults. */
+export function defaultPulsarPolicies(): z.output<typeof policiesSchema> {
+  return policiesSchema.parse({});
+}
+
 export const pulsarSchema = z
   .strictObject({
     brokerServiceUrl: z
