@@ -247,12 +247,15 @@ describe('runWorkerMain', () => {
       waitFor('the worker to be ready', () => ready(port), 20_000),
       r.exit.then((code) => assert.fail(`worker exited with ${code}: ${r.err()}`)),
     ]);
-    const started = r
-      .out()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line))
-      .find((line) => line.msg === 'worker started');
+    // stdout is a pipe read apart from the /ready socket: the line may arrive a moment after readiness
+    const started = await waitFor('the "worker started" line', async () =>
+      r
+        .out()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+        .find((line) => line.msg === 'worker started'),
+    );
     assert.deepEqual(started?.services, ['HelloService']);
     assert.equal(started?.transport, 'pulsar-ws');
     assert.equal(started?.name, 'main-worker');
