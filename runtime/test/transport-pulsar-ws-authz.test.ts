@@ -6,6 +6,7 @@
  * started; a role without any permission fails at start with one clear line; a token the broker
  * does not accept fails with the 401 line.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';

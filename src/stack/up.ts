@@ -43,7 +43,8 @@ export interface UpResult {
   };
 }
 
-const DEFAULT_TIMEOUTS = { pulsar: 120_000, redis: 30_000, worker: 90_000 };
+// Pulsar: ~10–20 s on an idle machine, over 100 s seen on a busy 2-core one.
+const DEFAULT_TIMEOUTS = { pulsar: 180_000, redis: 30_000, worker: 90_000 };
 
 async function ensureNetwork(docker: Docker, model: StackModel): Promise<void> {
   const found = await docker.listNetworks({ filters: { name: [model.network] } });

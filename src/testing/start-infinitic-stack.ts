@@ -20,6 +20,7 @@ export interface StartInfiniticStackOptions {
   namespace?: string;
   /** Labels on every container (e.g. to sweep leftovers). */
   labels?: Record<string, string>;
+  /** How long each container may take to turn healthy; default 180 000 (Pulsar, on a busy machine). */
   startupTimeoutMs?: number;
 }
 
@@ -65,7 +66,7 @@ export async function startInfiniticStack(
   options: StartInfiniticStackOptions = {},
 ): Promise<StartedInfiniticStack> {
   const model = loadStackModel({ projectDir: options.projectDir ?? process.cwd(), worker: false });
-  const timeout = options.startupTimeoutMs ?? 120_000;
+  const timeout = options.startupTimeoutMs ?? 180_000;
   const labels = options.labels ?? {};
   const wanted = model.services.filter((s) =>
     s.name === 'pulsar' ? options.pulsar : s.name === 'redis' ? options.redis : false,

@@ -11,6 +11,7 @@
  * Most dispatches go through the CLI's own stack client in this process (what `infinitic dispatch`
  * runs, minus a Node start per call); a few go through the CLI itself.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,6 +4,7 @@
  * goes through a TLS-intercepting proxy here), then run with --init on an in-memory config until
  * the HEALTHCHECK (/ready) reports healthy. Containers and images carry io.infinitic.test=true.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ function hostCaBundle(): string | undefined {
   );
 }
 
-describe('generated Dockerfile', { timeout: 240_000 }, () => {
+describe('generated Dockerfile', { timeout: 480_000 }, () => {
   it('builds from a local Node image with the CA bundle in the build stage only', async () => {
     ok(await runCreate(['image-app', '--yes', '--no-install', '--no-git'], root), 'create-infinitic-app');
     // `npm ci` in the image needs a lockfile; resolving it does not install anything.

@@ -5,6 +5,7 @@
  * HelloWorkflow), loads under `--conditions=source`, and its vendored `infinitic` CLI runs and
  * validates every environment.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const dir = path.join(root, 'hello-app');
 const npm = (args: string[], timeoutMs = 60_000) => run('npm', args, { cwd: dir, timeoutMs });
 
-describe('generated project (--yes)', { timeout: 240_000 }, () => {
+describe('generated project (--yes)', { timeout: 480_000 }, () => {
   it('generates and installs (npm install from vendor/)', async () => {
     const created = ok(
       await runCreate(['hello-app', '--yes', '--no-git'], root, 180_000),
@@ -59,7 +60,7 @@ describe('generated project (--yes)', { timeout: 240_000 }, () => {
 
   it('passes its integration test on Pulsar + Redis containers (the kit preset)', async () => {
     // image overrides (INFINITIC_PULSAR_IMAGE, INFINITIC_REDIS_IMAGE) and TESTCONTAINERS_* come from scripts/test-env
-    const result = ok(await npm(['run', 'test:integration'], 150_000), 'npm run test:integration');
+    const result = ok(await npm(['run', 'test:integration'], 300_000), 'npm run test:integration');
     console.log(`# test:integration: ${result.ms} ms`);
     assert.match(result.stdout, /ℹ pass 2\n/);
     assert.match(result.stdout, /ℹ skipped 0\n/);

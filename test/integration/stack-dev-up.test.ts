@@ -3,6 +3,7 @@
  * variables): readiness, provisioning, the dev broker settings, compose ↔ containers agreement,
  * idempotent re-run, `status --json` and `down -v` through the CLI.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * removes the worker containers it created but keeps healthy Pulsar and Redis; after the fix,
  * `dev up` keeps them and only starts the workers.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ const project = uniqueName('devfail').toLowerCase();
 const dir = mkdtempSync(join(tmpdir(), 'stack-failure-'));
 const dockerfile = join(dir, 'Dockerfile');
 
-const cli = (...args: string[]) => devCli(dir, args, { timeoutMs: 120_000 });
+const cli = (...args: string[]) => devCli(dir, args, { timeoutMs: 300_000 }); // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
 
 async function running(service: string) {
   const filters = { label: [`io.infinitic.project=${project}`, `io.infinitic.service=${service}`] };

@@ -4,6 +4,7 @@
  * `dev scale 5`, a killed replica repaired by `up`, a crashed one restarted by Docker, `status --json`,
  * per-replica logs, the host CA bundle given to the build stage only, and `down -v`.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ async function cli(...args: string[]) {
   const { stdout } = await run(
     process.execPath,
     ['--conditions=source', 'src/cli/infinitic.ts', 'dev', ...args, '--dir', dir],
-    { timeout: 120_000 },
+    { timeout: 300_000 }, // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
   );
   return stdout;
 }

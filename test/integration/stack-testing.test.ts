@@ -2,6 +2,7 @@
  * The testcontainers preset (src/testing) on the real engine: Redis and Pulsar from the stack model
  * with the local images (INFINITIC_*_IMAGE), real PING / admin health / provisioned namespace, stop().
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';

@@ -9,6 +9,7 @@
  * workflow, so a run is ten pulsar-admin calls (tenant, namespace, its 7 policies, grant): each
  * starts a JVM (~2-3 s here).
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';

@@ -7,6 +7,7 @@
  * topic, its TTL, subscription, DLQ topic and DLQ subscription (16 calls, then 7 on the second run);
  * provision-script.test.ts checks the steps of larger projects.
  */
+// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
