@@ -6,11 +6,11 @@
  * started; a role without any permission fails at start with one clear line; a token the broker
  * does not accept fails with the 401 line.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { holdHeavySlot } from '../../test/support/heavy-slot.ts';
 import { waitFor } from '../../test/support/services.ts';
 import { InfiniticClient } from '../src/client/infinitic-client.ts';
 import { createLogger } from '../src/observability/logger.ts';
@@ -20,6 +20,8 @@ import { InfiniticWorker } from '../src/worker/infinitic-worker.ts';
 import { type AuthzBroker, signToken, startAuthzBroker } from './fixtures/pulsar-authz.ts';
 import { HelloServiceImpl } from './fixtures/services.ts';
 import { GreetServiceImpl, sequentialWorkflow } from './fixtures/workflow-definitions.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const TENANT = 'acme';
 const NAMESPACE = 'prod';

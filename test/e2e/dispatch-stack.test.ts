@@ -11,7 +11,6 @@
  * Most dispatches go through the CLI's own stack client in this process (what `infinitic dispatch`
  * runs, minus a Node start per call); a few go through the CLI itself.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,9 +21,12 @@ import Docker from 'dockerode';
 import { type StackClient, stackClient } from '../../src/cli/commands/dispatch-stack.ts';
 import { runDispatch } from '../../src/embedded/dispatch-request.ts';
 import { type StackStatus, status } from '../../src/stack/index.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { requireService, uniqueName } from '../support/services.ts';
 import { assertOneLineError, counter, infinitic, scaffoldSample } from './dispatch-helpers.ts';
 import { ok } from './scaffold-helpers.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const docker = new Docker();
 const root = mkdtempSync(path.join(tmpdir(), 'dispatch-stack-'));

@@ -4,15 +4,17 @@
  * goes through a TLS-intercepting proxy here), then run with --init on an in-memory config until
  * the HEALTHCHECK (/ready) reports healthy. Containers and images carry io.infinitic.test=true.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { services, uniqueName } from '../support/services.ts';
 import { ok, run, runCreate } from './scaffold-helpers.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const root = mkdtempSync(path.join(tmpdir(), 'scaffold-image-'));
 const dir = path.join(root, 'image-app');

@@ -5,13 +5,15 @@
  * HelloWorkflow), loads under `--conditions=source`, and its vendored `infinitic` CLI runs and
  * validates every environment.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { ok, run, runCreate } from './scaffold-helpers.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const root = mkdtempSync(path.join(tmpdir(), 'scaffold-project-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -3,7 +3,6 @@
  * variables): readiness, provisioning, the dev broker settings, compose ↔ containers agreement,
  * idempotent re-run, `status --json` and `down -v` through the CLI.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,8 +20,11 @@ import {
   validateComposeFile,
 } from '../../src/stack/index.ts';
 import { removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { services, TEST_LABEL, uniqueName } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const run = promisify(execFile);
 const docker = new Docker();

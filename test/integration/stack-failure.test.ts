@@ -3,7 +3,6 @@
  * removes the worker containers it created but keeps healthy Pulsar and Redis; after the fix,
  * `dev up` keeps them and only starts the workers.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import { devCli, removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { uniqueName } from '../support/services.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const docker = new Docker();
 const project = uniqueName('devfail').toLowerCase();

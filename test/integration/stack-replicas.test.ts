@@ -4,7 +4,6 @@
  * `dev scale 5`, a killed replica repaired by `up`, a crashed one restarted by Docker, `status --json`,
  * per-replica logs, the host CA bundle given to the build stage only, and `down -v`.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,8 +15,11 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { loadStackModel, renderComposeFile } from '../../src/stack/index.ts';
 import { removeDevProject, requireDocker } from '../support/dev-project.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { TEST_LABEL, uniqueName, waitFor } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const run = promisify(execFile);
 const docker = new Docker();

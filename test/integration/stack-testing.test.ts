@@ -2,7 +2,6 @@
  * The testcontainers preset (src/testing) on the real engine: Redis and Pulsar from the stack model
  * with the local images (INFINITIC_*_IMAGE), real PING / admin health / provisioned namespace, stop().
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -11,7 +10,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Docker from 'dockerode';
 import { startInfiniticStack } from '../../src/testing/index.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { requireService, services, TEST_LABEL, uniqueName } from '../support/services.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const docker = new Docker();
 const dir = mkdtempSync(join(tmpdir(), 'stack-testing-'));

@@ -9,7 +9,6 @@
  * workflow, so a run is ten pulsar-admin calls (tenant, namespace, its 7 policies, grant): each
  * starts a JVM (~2-3 s here).
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -18,8 +17,11 @@ import { after, before, describe, it } from 'node:test';
 import type { PulsarAdmin } from '@infinitic/runtime';
 import { loadProject } from '../../src/promote/project.ts';
 import { generateFiles } from '../../src/promote/promote.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { run } from '../support/processes.ts';
 import { appFixture, copyFixture, patchYaml } from './helpers.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 // The runtime's private-broker fixture, loaded from source by URL (so tsc does not try to rewrite
 // a path into the runtime's tests): the part of its AuthzBroker this file uses.

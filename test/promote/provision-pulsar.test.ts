@@ -7,7 +7,6 @@
  * topic, its TTL, subscription, DLQ topic and DLQ subscription (16 calls, then 7 on the second run);
  * provision-script.test.ts checks the steps of larger projects.
  */
-// @test-group heavy: starts Pulsar JVMs or builds images (scripts/test runs two such files at a time)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,8 +15,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadProject } from '../../src/promote/project.ts';
 import { generateFiles } from '../../src/promote/promote.ts';
+import { holdHeavySlot } from '../support/heavy-slot.ts';
 import { requireService, services, uniqueName } from '../support/services.ts';
 import { appFixture, copyFixture, type Patch, patchYaml } from './helpers.ts';
+
+holdHeavySlot(); // starts Pulsar JVMs or builds images: at most two such files at once
 
 const cache = process.env.INFINITIC_CACHE ?? join(homedir(), '.cache', 'create-infinitic-app');
 const PULSAR_ADMIN = join(cache, 'pulsar', 'apache-pulsar-4.0.8', 'bin', 'pulsar-admin');

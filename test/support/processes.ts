@@ -45,23 +45,31 @@ export interface Run {
   ms: number;
 }
 
-/** Runs `command` to its end; rejects (after killing it) when it is still running after `timeoutMs`. */
+/**
+ * A time bound for a child process, multiplied by TEST_TIMEOUT_SCALE (scripts/test sets 2): the
+ * bounds guard against hangs, and a busy 2-core machine runs an npm install several times slower.
+ */
+export function scaledTimeout(ms: number): number {
+  const scale = Number(process.env.TEST_TIMEOUT_SCALE ?? 1);
+  return Number.isFinite(scale) && scale > 0 ? Math.round(ms * scale) : ms;
+}
+
+/** Runs `command` to its end; rejects (after killing it) when it is still running after `timeoutMs` (scaled). */
 export function run(
   command: string,
   args: string[],
   options: SpawnOptions & { timeoutMs: number },
 ): Promise<Run> {
   const started = Date.now();
+  const timeoutMs = scaledTimeout(options.timeoutMs);
   return new Promise((resolve, reject) => {
     const { child, out, err } = spawnCaptured(command, args, options);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(
-        new Error(
-          `${command} ${args.join(' ')} still running after ${options.timeoutMs} ms\n${out()}\n${err()}`,
-        ),
+        new Error(`${command} ${args.join(' ')} still running after ${timeoutMs} ms\n${out()}\n${err()}`),
       );
-    }, options.timeoutMs);
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
