@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CliError, EXIT } from '../run-cli.ts';
@@ -22,6 +25,29 @@ describe('selectConfig', () => {
     assert.throws(() => selectConfig({ env: 'x', config: 'a.yml' }), usage);
     assert.throws(() => selectConfig({ config: 'a.yml', resolve: true, keepPlaceholders: true }), usage);
     assert.throws(() => selectConfig({ dir: overlay }), usage);
+  });
+  it('without --env, the hint says what config/ holds', () => {
+    const hint = (dir: string) => {
+      try {
+        selectConfig({ dir });
+      } catch (error) {
+        return error instanceof CliError && error.exitCode === EXIT.usage ? error.message : String(error);
+      }
+      return 'no error';
+    };
+    const root = mkdtempSync(join(tmpdir(), 'config-selection-'));
+    try {
+      assert.match(hint(root), /no config\/\*\.yml under /);
+      mkdirSync(join(root, 'config'));
+      writeFileSync(join(root, 'config', 'base.yml'), 'logging: { level: info }\n');
+      assert.match(
+        hint(root),
+        /config\/ holds only base\.yml: add config\/NAME\.yml, or pass --config config\/base\.yml/,
+      );
+      assert.match(hint(overlay), /environments here: production, tenant-acme/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
   it('a missing environment is invalid input (2) naming those that exist', () => {
     assert.throws(

@@ -1,4 +1,6 @@
 /** Which configuration files `infinitic config` reads, from its flags: pure, so it is unit-tested. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { environmentFiles, listEnvironments, parseConfigFlag } from '@infinitic/runtime/config';
 import { CliError, EXIT } from '../run-cli.ts';
 
@@ -37,7 +39,12 @@ export function selectConfig(flags: SelectionFlags, cwd = process.cwd()): Select
   if (files.length > 0) return { files, dir, label: `files ${files.join(', ')}`, keepPlaceholders };
   if (flags.env === undefined) {
     const known = listEnvironments(dir);
-    const hint = known.length > 0 ? `environments here: ${known.join(', ')}` : `no config/*.yml under ${dir}`;
+    const hint =
+      known.length > 0
+        ? `environments here: ${known.join(', ')}`
+        : existsSync(join(dir, 'config', 'base.yml'))
+          ? 'config/ holds only base.yml: add config/NAME.yml, or pass --config config/base.yml'
+          : `no config/*.yml under ${dir}`;
     throw new CliError(
       `name an environment (--env NAME) or files (--config a.yml,b.yml); ${hint}`,
       EXIT.usage,
