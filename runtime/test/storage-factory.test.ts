@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { scaledTimeout } from '../../test/support/processes.ts';
 import { services, uniqueName } from '../../test/support/services.ts';
 import type { StorageConfig } from '../src/config/schema/index.ts';
 import { storageSchema } from '../src/config/schema/storage.ts';
@@ -43,7 +44,7 @@ function inFreshProcess(script: string): unknown {
     ['--conditions=source', '--input-type=module', '-e', program],
     {
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: scaledTimeout(20_000),
     },
   );
   return JSON.parse(output);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { scaledTimeout } from '../../test/support/processes.ts';
 
 test('the workflow authoring entry loads only the API, its errors and node:async_hooks/crypto', () => {
   const entry = new URL('../src/workflow/authoring.ts', import.meta.url).href;
@@ -19,7 +20,7 @@ test('the workflow authoring entry loads only the API, its errors and node:async
     ['--conditions=source', '--input-type=module', '-e', script],
     {
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: scaledTimeout(20_000),
     },
   );
   const loaded = (JSON.parse(output) as string[]).map((url) =>

@@ -21,6 +21,7 @@ import {
 } from '../../src/stack/index.ts';
 import { removeDevProject, requireDocker } from '../support/dev-project.ts';
 import { holdHeavySlot } from '../support/heavy-slot.ts';
+import { scaledTimeout } from '../support/processes.ts';
 import { services, TEST_LABEL, uniqueName } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
 
@@ -38,7 +39,7 @@ function cli(...args: string[]) {
     process.execPath,
     ['--conditions=source', 'src/cli/infinitic.ts', 'dev', ...args, '--dir', dir],
     {
-      timeout: 60_000,
+      timeout: scaledTimeout(60_000),
     },
   );
 }
@@ -95,7 +96,7 @@ test('docker-compose v1 accepts the rendered file (config -q)', (t) => {
   writeFileSync(file, renderComposeFile(model));
   const result = spawnSync('docker-compose', ['-f', file, '-p', project, 'config', '-q'], {
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: scaledTimeout(30_000),
   });
   assert.equal(result.status, 0, result.stderr);
 });

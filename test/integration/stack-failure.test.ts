@@ -20,7 +20,7 @@ const project = uniqueName('devfail').toLowerCase();
 const dir = mkdtempSync(join(tmpdir(), 'stack-failure-'));
 const dockerfile = join(dir, 'Dockerfile');
 
-const cli = (...args: string[]) => devCli(dir, args, { timeoutMs: 300_000 }); // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
+const cli = (...args: string[]) => devCli(dir, args, { timeoutMs: 150_000 }); // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
 
 async function running(service: string) {
   const filters = { label: [`io.infinitic.project=${project}`, `io.infinitic.service=${service}`] };

@@ -16,6 +16,7 @@ import Docker from 'dockerode';
 import { loadStackModel, renderComposeFile } from '../../src/stack/index.ts';
 import { removeDevProject, requireDocker } from '../support/dev-project.ts';
 import { holdHeavySlot } from '../support/heavy-slot.ts';
+import { scaledTimeout } from '../support/processes.ts';
 import { TEST_LABEL, uniqueName, waitFor } from '../support/services.ts';
 import { composeDisagreements } from './stack-agreement.ts';
 
@@ -31,7 +32,7 @@ async function cli(...args: string[]) {
   const { stdout } = await run(
     process.execPath,
     ['--conditions=source', 'src/cli/infinitic.ts', 'dev', ...args, '--dir', dir],
-    { timeout: 300_000 }, // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
+    { timeout: scaledTimeout(150_000) }, // up builds an image and starts Pulsar: ~100 s on a busy 2-core machine
   );
   return stdout;
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { scaledTimeout } from '../support/processes.ts';
 import { appFixture, copyFixture, guideFixture, patchYaml, root } from './helpers.ts';
 
 const main = fileURLToPath(new URL('../../src/cli/infinitic.ts', import.meta.url));
@@ -19,7 +20,7 @@ function run(args: string[], env: Record<string, string> = SECRETS) {
     cwd: root,
     encoding: 'utf8',
     // generous: a loaded 2-core CI machine took over 30 s for one run; a hang still ends here
-    timeout: 120_000,
+    timeout: scaledTimeout(60_000),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
   assert.doesNotMatch(result.stderr, /^\s+at /m, 'never a stack trace');

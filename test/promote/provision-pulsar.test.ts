@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadProject } from '../../src/promote/project.ts';
 import { generateFiles } from '../../src/promote/promote.ts';
 import { holdHeavySlot } from '../support/heavy-slot.ts';
+import { scaledTimeout } from '../support/processes.ts';
 import { requireService, services, uniqueName } from '../support/services.ts';
 import { appFixture, copyFixture, type Patch, patchYaml } from './helpers.ts';
 
@@ -110,7 +111,7 @@ function provision(content: string) {
   // Niced: each pulsar-admin JVM start takes ~2.5 s of CPU, which the tests running beside it need.
   const result = spawnSync('nice', ['-n', '10', 'sh', '-c', content], {
     encoding: 'utf8',
-    timeout: 300_000, // ~15 pulsar-admin JVM starts, niced: slower when CPUs are busy
+    timeout: scaledTimeout(150_000), // ~15 pulsar-admin JVM starts, niced: slower when CPUs are busy
     env: {
       ...process.env,
       PULSAR_ADMIN_URL: services.pulsarAdminUrl,

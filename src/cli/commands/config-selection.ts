@@ -1,4 +1,4 @@
-/** Which configuration files `infinitic config` reads, from its flags: pure, so it is unit-tested. */
+/** Which configuration files `infinitic config` reads, from its flags and what config/ holds: unit-tested. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentFiles, listEnvironments, parseConfigFlag } from '@infinitic/runtime/config';
